@@ -1,0 +1,329 @@
+import string
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from protection.fields import EncryptedTextField
+
+# Fields of a Reporter that identify a person; each is encrypted and none is ever listed.
+IDENTITY_FIELDS = ("full_name", "id_number", "phone", "address", "email")
+
+
+def pseudonym_letter(position: int) -> str:
+    """1 → A, 26 → Z, 27 → AA: a stable label for the n-th reporter of a case."""
+    letters = ""
+    while position > 0:
+        position, remainder = divmod(position - 1, 26)
+        letters = string.ascii_uppercase[remainder] + letters
+    return letters
+
+
+REPORTER_LABELS = {
+    "complaint": _("Người khiếu nại"),
+    "denunciation": _("Người tố cáo"),
+    "recommendation": _("Người kiến nghị"),
+    "feedback": _("Người phản ánh"),
+}
+
+
+def pseudonym(kind: str, position: int) -> str:
+    """ "Người tố cáo A": how everyone without need-to-know sees the n-th reporter of a case."""
+    label = REPORTER_LABELS.get(kind, _("Người gửi đơn"))
+    return f"{label} {pseudonym_letter(position)}"
+
+
+class Reporter(models.Model):
+    """Người đứng tên đơn: the person who filed (one of the signers of) a petition.
+
+    Every identifying field is encrypted; the *_index columns are keyed hashes for finding
+    duplicates without decrypting (see protection.crypto).
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reporters")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    is_representative = models.BooleanField(_("người đại diện"), default=False)
+    full_name = EncryptedTextField(_("họ và tên"))
+    id_number = EncryptedTextField(_("số CCCD/CMND"), blank=True)
+    phone = EncryptedTextField(_("số điện thoại"), blank=True)
+    address = EncryptedTextField(_("địa chỉ"), blank=True)
+    email = EncryptedTextField(_("thư điện tử"), blank=True)
+    name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("người gửi đơn")
+        verbose_name_plural = _("người gửi đơn")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "position"], name="reporter_unique_case_position"
+            )
+        ]
+        permissions = [
+            ("reveal_identity_any", _("Xem danh tính người gửi đơn của mọi vụ việc")),
+        ]
+
+    def __str__(self) -> str:
+        # Never the name: this string reaches logs, admin history and error pages.
+        return self.pseudonym
+
+    @property
+    def pseudonym(self) -> str:
+        return pseudonym(self.case.kind, self.position)
+
+
+class IdentityReveal(models.Model):
+    """Append-only log of every time someone saw a reporter's identity.
+
+    No update or delete through the app or the admin; on PostgreSQL a trigger refuses both.
+    """
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="identity_reveals"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_reveals"
+    )
+    revealed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    fields = models.JSONField(_("thông tin đã xem"), default=list)
+    reason = models.TextField(_("lý do"))
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    basis = models.CharField(_("căn cứ"), max_length=30)
+    access_request = models.ForeignKey(
+        "IdentityAccessRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uses",
+    )
+
+    class Meta:
+        verbose_name = _("lượt xem danh tính")
+        verbose_name_plural = _("nhật ký xem danh tính")
+        ordering = ["-revealed_at", "-id"]
+        permissions = [("view_access_log", _("Xem nhật ký truy cập danh tính"))]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.user} · {self.revealed_at:%d/%m/%Y %H:%M}"
+
+
+class IdentityAccessRequest(models.Model):
+    """A verifier's request to see a reporter's identity, decided by the head."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        GRANTED = "granted", _("Đồng ý")
+        REFUSED = "refused", _("Từ chối")
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="identity_access_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_requests"
+    )
+    reason = models.TextField(_("lý do đề nghị"))
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="identity_requests_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("lý do quyết định"), blank=True)
+    valid_until = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị xem danh tính")
+        verbose_name_plural = _("đề nghị xem danh tính")
+        ordering = ["-requested_at"]
+        permissions = [
+            ("request_identity_access", _("Đề nghị xem danh tính người gửi đơn")),
+            ("decide_identity_access", _("Quyết định đề nghị xem danh tính")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.requested_by} · {self.get_status_display()}"
+
+
+class ProtectionRequest(models.Model):
+    """Đề nghị áp dụng biện pháp bảo vệ (Chương VI Luật Tố cáo, Nghị định 31/2019)."""
+
+    class Channel(models.TextChoices):
+        WRITTEN = "written", _("Bằng văn bản")
+        IN_PERSON = "in_person", _("Trực tiếp")
+        PHONE_EMERGENCY = "phone_emergency", _("Khẩn cấp qua điện thoại")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        GRANTED = "granted", _("Áp dụng biện pháp bảo vệ")
+        REFUSED = "refused", _("Không áp dụng")
+        ENDED = "ended", _("Đã chấm dứt")
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="protection_requests"
+    )
+    received_on = models.DateField(_("ngày nhận đề nghị"))
+    channel = models.CharField(_("hình thức"), max_length=20, choices=Channel.choices)
+    written_followup_on = models.DateField(
+        _("ngày nhận văn bản bổ sung"),
+        null=True,
+        blank=True,
+        help_text=_("Đề nghị khẩn cấp qua điện thoại phải được bổ sung bằng văn bản."),
+    )
+    reason = models.TextField(_("lý do đề nghị"))
+    requested_measures = models.JSONField(_("biện pháp đề nghị"), default=list)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="protection_decisions",
+    )
+    decision_document = models.CharField(_("số quyết định"), max_length=100, blank=True)
+    decision_reason = models.TextField(_("lý do"), blank=True)
+    ended_on = models.DateField(_("ngày chấm dứt"), null=True, blank=True)
+    end_reason = models.TextField(_("lý do chấm dứt"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="protection_requests_recorded",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đề nghị bảo vệ")
+        verbose_name_plural = _("đề nghị bảo vệ")
+        ordering = ["-received_on", "-id"]
+        permissions = [
+            ("record_protection", _("Ghi nhận đề nghị bảo vệ, phản ánh bị trả thù")),
+            ("decide_protection", _("Quyết định áp dụng biện pháp bảo vệ")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.received_on:%d/%m/%Y}"
+
+
+class ProtectedPerson(models.Model):
+    """A person to protect: the reporter, or their spouse, parent or child."""
+
+    class Relation(models.TextChoices):
+        REPORTER = "reporter", _("Người tố cáo")
+        SPOUSE = "spouse", _("Vợ hoặc chồng")
+        PARENT = "parent", _("Cha, mẹ")
+        CHILD = "child", _("Con")
+
+    request = models.ForeignKey(ProtectionRequest, on_delete=models.CASCADE, related_name="persons")
+    relation = models.CharField(_("quan hệ"), max_length=20, choices=Relation.choices)
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="protections"
+    )
+    full_name = EncryptedTextField(_("họ và tên"), blank=True)
+    address = EncryptedTextField(_("địa chỉ"), blank=True)
+    phone = EncryptedTextField(_("số điện thoại"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("người được bảo vệ")
+        verbose_name_plural = _("người được bảo vệ")
+        ordering = ["request", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.get_relation_display()}"
+
+
+class ProtectionMeasure(models.Model):
+    class Kind(models.TextChoices):
+        SECRECY = "secrecy", _("Bảo vệ bí mật thông tin")
+        JOB = "job", _("Bảo vệ vị trí công tác, việc làm")
+        LIFE_HEALTH = "life_health", _("Bảo vệ tính mạng, sức khỏe")
+        PROPERTY = "property", _("Bảo vệ tài sản")
+        HONOUR = "honour", _("Bảo vệ danh dự, nhân phẩm")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("Đang áp dụng")
+        ENDED = "ended", _("Đã kết thúc")
+
+    request = models.ForeignKey(
+        ProtectionRequest, on_delete=models.CASCADE, related_name="measures"
+    )
+    kind = models.CharField(_("biện pháp"), max_length=20, choices=Kind.choices)
+    carried_out_by = models.CharField(_("cơ quan thực hiện"), max_length=300)
+    started_on = models.DateField(_("ngày bắt đầu"))
+    ended_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("biện pháp bảo vệ")
+        verbose_name_plural = _("biện pháp bảo vệ")
+        ordering = ["request", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.started_on:%d/%m/%Y})"
+
+
+class RetaliationReport(models.Model):
+    """Phản ánh bị trả thù, trù dập."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang xử lý")
+        HANDLED = "handled", _("Đã xử lý")
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="retaliation_reports"
+    )
+    protection_request = models.ForeignKey(
+        ProtectionRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retaliation_reports",
+    )
+    reported_on = models.DateField(_("ngày phản ánh"))
+    description = models.TextField(_("sự việc"))
+    action_taken = models.TextField(_("biện pháp xử lý"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    handled_on = models.DateField(_("ngày xử lý xong"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="retaliation_reports_recorded",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phản ánh bị trả thù, trù dập")
+        verbose_name_plural = _("phản ánh bị trả thù, trù dập")
+        ordering = ["-reported_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.reported_on:%d/%m/%Y}"
