@@ -27,5 +27,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("cases.urls")),
     path("intake/", include("intake.urls")),
+    path("protection/", include("protection.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
