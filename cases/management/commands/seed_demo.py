@@ -133,8 +133,11 @@ class DemoBuilder:
         self.users = self.create_accounts()
         self.sessions = self.create_sessions()
         self.say(f"Creating {count} petitions…")
-        for index in range(count):
-            self.create_case(index)
+        # Draw every petition's channel and day first, then register them in date order, so
+        # numbers run with the calendar as they would in a real register.
+        plans = sorted((self.plan() for _ in range(count)), key=lambda plan: plan[0])
+        for index, (received_on, channel, session) in enumerate(plans):
+            self.create_case(received_on, channel, session)
             if (index + 1) % 50 == 0 or index + 1 == count:
                 self.say(f"  {index + 1}/{count}")
         # A verifier who is the accused of one denunciation: it never reaches them.
@@ -215,16 +218,22 @@ class DemoBuilder:
         values, weights = zip(*weighted, strict=True)
         return self.rng.choices(values, weights=weights)[0]
 
-    def create_case(self, index: int) -> None:
+    def plan(self) -> tuple[dt.date, str, ReceptionSession | None]:
+        channel = self.pick(CHANNEL_WEIGHTS)
+        if channel == Case.Channel.IN_PERSON:
+            session = self.rng.choice(self.sessions)
+            return session.held_on, channel, session
+        return self.start + dt.timedelta(days=self.rng.randint(0, 730)), channel, None
+
+    def create_case(
+        self, received_on: dt.date, channel: str, session: ReceptionSession | None
+    ) -> None:
         rng = self.rng
         kind = self.pick(KIND_WEIGHTS)
         field_code = rng.choice(list(SUBJECTS[kind]))
         summary, accused = rng.choice(SUBJECTS[kind][field_code])
-        channel = self.pick(CHANNEL_WEIGHTS)
         visit = None
-        if channel == Case.Channel.IN_PERSON:
-            session = rng.choice(self.sessions)
-            received_on = session.held_on
+        if session is not None:
             large = rng.random() < 0.05
             visit = intake_services.reception_visit_add(
                 session=session,
@@ -233,8 +242,6 @@ class DemoBuilder:
                 is_repeat=rng.random() < 0.15,
                 summary=summary,
             )
-        else:
-            received_on = self.start + dt.timedelta(days=rng.randint(0, 730))
         anonymous = kind == Case.Kind.DENUNCIATION and rng.random() < 0.12
         reporters = (
             [] if anonymous else [self.person() for _ in range(rng.choice([1, 1, 1, 1, 2, 3]))]
