@@ -189,8 +189,12 @@ def case_create(
     rules: deadlines.RuleBook | None = None,
     calendar: WorkingCalendar | None = None,
     note: str = "",
+    event_data: dict | None = None,
 ) -> Case:
-    """Register a petition (without its reporters: see intake.services.petition_register)."""
+    """Register a petition (without its reporters: see intake.services.petition_register).
+
+    `event_data` adds facts to the RECEIVED event's data (an import stores its row key there).
+    """
     if received_on > _today():
         raise ProcedureError(_("Ngày nhận đơn không được sau ngày hôm nay."))
     if follow_up_of is not None and kind != Case.Kind.DENUNCIATION:
@@ -232,7 +236,7 @@ def case_create(
         by=by,
         note=note,
         due_on=case.handling_due,
-        data={"channel": channel},
+        data={**(event_data or {}), "channel": channel},
     )
     if follow_up_of is not None:
         event_record(
@@ -671,6 +675,8 @@ def case_conclude(
     on: dt.date | None = None,
     document_number: str = "",
     note: str = "",
+    rules: deadlines.RuleBook | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Case:
     """The conclusion (kết luận nội dung tố cáo, quyết định giải quyết khiếu nại, or the answer
     to a recommendation). Complaints and denunciations carry a finding; recommendations none."""
@@ -686,7 +692,13 @@ def case_conclude(
     case.finding = finding
     case.concluded_on = on
     case.resolved_on = on
-    fields = ["status", "finding", "concluded_on", "resolved_on", *deadlines_refresh(case)]
+    fields = [
+        "status",
+        "finding",
+        "concluded_on",
+        "resolved_on",
+        *deadlines_refresh(case, rules=rules, calendar=calendar),
+    ]
     _save(case, by, fields)
     event_record(
         case=case,
@@ -747,6 +759,8 @@ def case_withdraw(
     signs_of_violation: bool = False,
     note: str = "",
     document_number: str = "",
+    rules: deadlines.RuleBook | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Case:
     """Rút đơn. A partial withdrawal leaves the rest open; a withdrawal where there are signs of
     a violation does not end the case (Law on Denunciations, Art. 33)."""
@@ -768,7 +782,12 @@ def case_withdraw(
     case.status = Status.WITHDRAWN
     case.withdrawn_on = on
     case.resolved_on = on
-    fields = ["status", "withdrawn_on", "resolved_on", *deadlines_refresh(case)]
+    fields = [
+        "status",
+        "withdrawn_on",
+        "resolved_on",
+        *deadlines_refresh(case, rules=rules, calendar=calendar),
+    ]
     _save(case, by, fields)
     event_record(
         case=case,

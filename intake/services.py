@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from cases.calendar import WorkingCalendar
+from cases.deadlines import RuleBook
 from cases.models import Case, Field
 from intake.models import ReceptionSession, ReceptionVisit
 from protection import services as protection_services
@@ -45,6 +47,10 @@ def petition_register(
     reception_visit: ReceptionVisit | None = None,
     follow_up_of: Case | None = None,
     number: str | None = None,
+    note: str = "",
+    event_data: dict | None = None,
+    rules: RuleBook | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> list[Case]:
     """Register a petition: one case per content, linked to the first, each carrying its own
     encrypted copy of the signers (so each case can be forwarded or destroyed on its own)."""
@@ -80,6 +86,10 @@ def petition_register(
             related_to=cases[0] if cases else None,
             follow_up_of=follow_up_of,
             number=number,
+            note=note,
+            event_data=event_data,
+            rules=rules,
+            calendar=calendar,
         )
         protection_services.reporters_add(case=case, reporters=reporters, by=by)
         cases.append(case)
