@@ -8,7 +8,8 @@ interest and written on the case's timeline like any other.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
@@ -29,8 +30,40 @@ class FieldAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class RecomputesDeadlines:
+    """After a rule or a calendar day changes, the stored due dates of every case still under
+    way follow, and the administrator is told how many moved."""
+
+    def recompute(self, request, reason: str) -> None:
+        result = services.deadlines_recompute_open_cases(by=request.user, reason=reason)
+        self.message_user(
+            request,
+            ngettext(
+                "Đã tính lại hạn của %(changed)d vụ việc (trong %(checked)d vụ việc đang "
+                "giải quyết).",
+                "Đã tính lại hạn của %(changed)d vụ việc (trong %(checked)d vụ việc đang "
+                "giải quyết).",
+                result.changed,
+            )
+            % {"changed": result.changed, "checked": result.checked},
+            messages.INFO,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.recompute(request, _("Thay đổi: %(object)s") % {"object": obj})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.recompute(request, _("Xóa: %(object)s") % {"object": obj})
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self.recompute(request, _("Xóa điều chỉnh lịch làm việc"))
+
+
 @admin.register(TimeLimitRule)
-class TimeLimitRuleAdmin(SimpleHistoryAdmin):
+class TimeLimitRuleAdmin(RecomputesDeadlines, SimpleHistoryAdmin):
     list_display = ("kind", "step", "variant", "limit", "unit", "times", "effective_from", "source")
     list_filter = ("kind", "step", "unit", "effective_from")
     ordering = ("kind", "step", "variant", "-effective_from")
@@ -41,7 +74,7 @@ class TimeLimitRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(RecomputesDeadlines, admin.ModelAdmin):
     list_display = ("day", "kind", "note")
     list_filter = ("kind",)
     date_hierarchy = "day"

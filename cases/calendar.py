@@ -17,14 +17,15 @@ from cases.models import CalendarOverride
 
 @lru_cache(maxsize=64)
 def _package_days(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
-    """(days off, make-up working days) that the holidays package knows for one year.
+    """(days off, make-up working days) that the holidays package gives for one year.
 
-    Pure data of the installed package, so caching it per process holds no user state.
+    A year's table can hold days of its neighbours (the 2015 New Year holiday was made up on
+    Saturday 27/12/2014; a day off in 2018 was made up on 05/01/2019), so callers ask for the
+    year before and after as well. Pure data of the installed package: caching it per process
+    holds no user state.
     """
     calendar = holidays.country_holidays("VN", years=year)
-    days_off = frozenset(calendar.keys())
-    make_up = frozenset(day for day in calendar.weekend_workdays if day.year == year)
-    return days_off, make_up
+    return frozenset(calendar.keys()), frozenset(calendar.weekend_workdays)
 
 
 class WorkingCalendar:
@@ -43,9 +44,10 @@ class WorkingCalendar:
         self._working_weekend_days: set[dt.date] = set()
 
     def _load_year(self, year: int) -> None:
-        days_off, make_up = _package_days(year)
-        self._days_off |= days_off
-        self._working_weekend_days |= make_up
+        for neighbour in (year - 1, year, year + 1):
+            days_off, make_up = _package_days(neighbour)
+            self._days_off |= days_off
+            self._working_weekend_days |= make_up
         self._years.add(year)
 
     def is_working_day(self, day: dt.date) -> bool:

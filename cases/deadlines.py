@@ -86,7 +86,9 @@ def handling_rule(case: Case, rules: RuleBook) -> TimeLimitRule:
     if kind == Case.Kind.DENUNCIATION:
         if case.follow_up_of_id:
             return rules.rule(kind=kind, step=Step.FOLLOW_UP, variant=Variant.STANDARD, on=on)
-        if case.proposed_decision == Case.Decision.FORWARDED:
+        # Outside the unit's authority the law gives 5 working days to forward, not 7 to
+        # decide; the head's decision, once made, says which case this was.
+        if (case.decision or case.proposed_decision) == Case.Decision.FORWARDED:
             return rules.rule(kind=kind, step=Step.FORWARD, variant=Variant.STANDARD, on=on)
         variant = Variant.MULTI_LOCATION if case.multi_location else Variant.STANDARD
         return rules.rule(kind=kind, step=Step.HANDLING, variant=variant, on=on)
@@ -122,10 +124,21 @@ def resolution_due(
     rule = resolution_rule(case, rules, accepted_on)
     if rule is None:
         return None
-    # Denunciation extensions add days to the same count ("gia hạn không quá 30 ngày"); a
-    # complex complaint has its own, longer limit instead.
-    extra = case.extension_days if case.kind == Case.Kind.DENUNCIATION else 0
-    return apply_rule(rule, accepted_on, calendar, extra_days=extra)
+    due = apply_rule(rule, accepted_on, calendar)
+    if case.kind == Case.Kind.DENUNCIATION:
+        # Each extension ("gia hạn ... không quá 30 ngày", Art. 30) runs from the end of the
+        # time limit it extends, and that end has already moved off a day off (Civil Code,
+        # Art. 148); a complex complaint has its own, longer limit instead (resolution_rule).
+        for days in extension_periods(case):
+            due = calendar.add_days(due, days)
+    return due
+
+
+def extension_periods(case: Case) -> list[int]:
+    """The days granted by each extension, in order."""
+    if case.extension_steps:
+        return [int(days) for days in case.extension_steps]
+    return [case.extension_days] if case.extension_days else []
 
 
 def compute(case: Case, *, rules: RuleBook, calendar: WorkingCalendar) -> Deadlines:

@@ -149,6 +149,9 @@ class Case(models.Model):
         _("gia hạn"), max_length=20, choices=Extension.choices, default=Extension.NONE
     )
     extension_days = models.PositiveSmallIntegerField(_("số ngày gia hạn"), default=0)
+    # Days granted by each extension of a denunciation, in order: each runs from the end of the
+    # time limit before it, so the sum alone cannot place the due date.
+    extension_steps = models.JSONField(_("các lần gia hạn (số ngày)"), default=list, blank=True)
     finding = models.CharField(_("kết luận"), max_length=20, choices=Finding.choices, blank=True)
     concluded_on = models.DateField(_("ngày kết luận"), null=True, blank=True)
     resolved_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
@@ -442,6 +445,13 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(_("dung lượng"))
     sha256 = models.CharField(max_length=64)
     content = EncryptedBinaryField()
+    # The original petition, handwriting, a photo of the reporter: anything that could identify
+    # them. Only those who may see the reporter's identity can download it.
+    identifying = models.BooleanField(
+        _("có thể làm lộ danh tính người gửi đơn"),
+        default=False,
+        help_text=_("Đơn gốc, chữ viết tay, ảnh… Chỉ người được xem danh tính mới tải được."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_uploaded"
     )

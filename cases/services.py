@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from cases import deadlines
 from cases.calendar import WorkingCalendar
@@ -150,6 +154,58 @@ def case_deadlines_recompute(
     if changed:
         case.save(update_fields=changed)
     return bool(changed)
+
+
+# Cases whose stored due dates still matter: the open ones, and petitions filed away as
+# ineligible, which wait for the head's decision to destroy them after the retention period.
+DEADLINE_TRACKED = Q(status__in=Case.OPEN_STATUSES) | Q(status=Status.FILED, is_eligible=False)
+DEADLINE_FIELDS = ["handling_due", "resolution_due", "next_step", "next_due"]
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    checked: int
+    changed: int
+
+
+def deadlines_recompute_open_cases(
+    *,
+    by=None,
+    batch_size: int = 500,
+    progress: Callable[[int, int, int], None] | None = None,
+    reason: str = "",
+) -> RecomputeResult:
+    """Bring the stored due dates of every case still under way up to date with the current
+    time-limit rules and calendar (after an administrator adds or changes one).
+
+    Works in batches, each in its own transaction with its rows locked, so a long run neither
+    holds every open case at once nor overwrites a step someone takes meanwhile. The changes go
+    to the cases' history with `reason`. `progress(done, total, changed)` is called per batch.
+    """
+    rules = deadlines.RuleBook()
+    calendar = WorkingCalendar()
+    ids = list(Case.objects.filter(DEADLINE_TRACKED).order_by("pk").values_list("pk", flat=True))
+    total, changed = len(ids), 0
+    for start in range(0, total, batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            cases = list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk"))
+            moved = [
+                case for case in cases if deadlines_refresh(case, rules=rules, calendar=calendar)
+            ]
+            if moved:
+                bulk_update_with_history(
+                    moved,
+                    Case,
+                    DEADLINE_FIELDS,
+                    default_user=by,
+                    # simple_history keeps 100 characters of a reason.
+                    default_change_reason=(reason or _("Tính lại thời hạn"))[:100],
+                )
+        changed += len(moved)
+        if progress is not None:
+            progress(min(start + batch_size, total), total, changed)
+    return RecomputeResult(checked=total, changed=changed)
 
 
 def case_number_next(year: int) -> tuple[str, int]:
@@ -450,6 +506,7 @@ def case_assign(
 @transaction.atomic
 def case_unassign(*, case: Case, user, by, on: dt.date | None = None, note: str = "") -> None:
     on = on or _today()
+    _check_date(case, on)
     deleted, _detail = Assignment.objects.filter(case=case, user=user).delete()
     if not deleted:
         raise ProcedureError(_("%(user)s không được giao vụ việc này.") % {"user": user})
@@ -470,6 +527,8 @@ def case_declare_conflict(
     """Mark a staff member as the accused or related to the case: they lose any assignment and
     can no longer open it."""
     on = on or _today()
+    if reason not in CaseConflict.Reason.values:
+        raise ProcedureError(_("Lý do không hợp lệ."))
     conflict, created = CaseConflict.objects.get_or_create(
         case=case, user=user, defaults={"reason": reason, "note": note, "declared_by": by}
     )
@@ -541,8 +600,15 @@ def _sniff_type(head: bytes, declared: str, name: str) -> str | None:
 
 
 @transaction.atomic
-def evidence_add(*, case: Case, by, upload, description: str) -> Evidence:
-    """Store an uploaded file, encrypted, after checking its size and real type."""
+def evidence_add(
+    *, case: Case, by, upload, description: str, identifying: bool = False
+) -> Evidence:
+    """Store an uploaded file, encrypted, after checking its size and real type.
+
+    `identifying` marks a file that could identify the reporter (the original petition,
+    handwriting): only those who may see the reporter's identity download it."""
+    if not upload.size:
+        raise ProcedureError(_("Tệp rỗng."))
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ProcedureError(
             _("Tệp lớn hơn giới hạn %(limit)s MB.")
@@ -562,6 +628,7 @@ def evidence_add(*, case: Case, by, upload, description: str) -> Evidence:
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         content=data,
+        identifying=identifying,
         uploaded_by=by,
     )
     event_record(
@@ -569,8 +636,9 @@ def evidence_add(*, case: Case, by, upload, description: str) -> Evidence:
         kind=Kind.EVIDENCE_ADDED,
         on=_today(),
         by=by,
-        note=evidence.description,
-        data={"evidence_id": evidence.pk},
+        # An identifying file's description may itself say too much ("đơn viết tay của ...").
+        note="" if identifying else evidence.description,
+        data={"evidence_id": evidence.pk, "identifying": identifying},
     )
     return evidence
 
@@ -625,34 +693,49 @@ def case_extend(
     calendar = calendar or WorkingCalendar()
     data = {"level": level}
     if case.kind == Case.Kind.COMPLAINT:
-        if level != Case.Extension.COMPLEX or case.extension != Case.Extension.NONE:
+        if level != Case.Extension.COMPLEX:
             raise ProcedureError(
-                _("Vụ việc khiếu nại phức tạp chỉ được kéo dài thời hạn một lần, theo luật.")
+                _(
+                    "Luật Khiếu nại không có mức “đặc biệt phức tạp”: chọn “phức tạp” để áp dụng "
+                    "thời hạn giải quyết dài hơn."
+                )
+            )
+        if case.extension != Case.Extension.NONE:
+            raise ProcedureError(
+                _("Vụ việc đã được xác định là phức tạp và đang áp dụng thời hạn dài hơn.")
             )
         case.extension = level
     else:
         rule = deadlines.extension_rule(case, level, rules, case.accepted_on)
-        used = case.events.filter(kind=Kind.EXTENDED).count()
+        used = len(deadlines.extension_periods(case))
         if used >= rule.times:
             raise ProcedureError(
-                _("Vụ việc %(level)s chỉ được gia hạn %(times)s lần.")
-                % {"level": Case.Extension(level).label.lower(), "times": rule.times}
+                _("Đã gia hạn %(used)s lần; vụ việc %(level)s chỉ được gia hạn %(times)s lần.")
+                % {
+                    "used": used,
+                    "level": Case.Extension(level).label.lower(),
+                    "times": rule.times,
+                }
             )
         days = rule.limit if days is None else days
         if not 1 <= days <= rule.limit:
             raise ProcedureError(
                 _("Mỗi lần gia hạn không quá %(limit)s ngày.") % {"limit": rule.limit}
             )
+        case.extension_steps = [*deadlines.extension_periods(case), days]
         case.extension = level
         case.extension_days += days
         data["days"] = days
+    previous_due = case.resolution_due
     fields = [
         "extension",
         "extension_days",
+        "extension_steps",
         *deadlines_refresh(case, rules=rules, calendar=calendar),
     ]
     _save(case, by, fields)
     data["resolution_due"] = case.resolution_due.isoformat() if case.resolution_due else None
+    data["previous_due"] = previous_due.isoformat() if previous_due else None
     event_record(
         case=case,
         kind=Kind.EXTENDED,
@@ -827,8 +910,16 @@ def case_suspend(
 
 @transaction.atomic
 def case_link_duplicate(*, case: Case, of: Case, by, note: str = "") -> Case:
+    """Record that `case` is the same petition as the earlier `of`. The duplicate stays as it
+    is (the head then usually files it away); the original lists it."""
     if case.pk == of.pk:
         raise ProcedureError(_("Một đơn không thể trùng với chính nó."))
+    if of.duplicate_of_id == case.pk:
+        raise ProcedureError(
+            _("Đơn %(number)s đã được xác định là trùng với đơn này.") % {"number": of.number}
+        )
+    if case.duplicate_of_id:
+        raise ProcedureError(_("Đơn này đã được xác định là trùng với một đơn khác."))
     case.duplicate_of = of
     _save(case, by, ["duplicate_of"])
     event_record(
