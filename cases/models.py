@@ -6,6 +6,14 @@ from simple_history.models import HistoricalRecords
 from cases.text import fold
 from protection.fields import EncryptedBinaryField
 
+# Conditions of Circular 05/2021/TT-TTCP for a petition to be handled (đơn đủ điều kiện xử lý).
+ELIGIBILITY_CONDITIONS = {
+    "written_in_vietnamese": _("Đơn viết bằng tiếng Việt, ghi rõ ngày, tháng, năm viết đơn"),
+    "sender_identified": _("Có họ tên, địa chỉ, chữ ký hoặc điểm chỉ của người viết đơn"),
+    "content_clear": _("Nội dung rõ ràng; đơn khiếu nại, tố cáo ghi rõ người bị khiếu nại, tố cáo"),
+    "not_already_handled": _("Đơn chưa được cơ quan, người có thẩm quyền xử lý theo quy định"),
+}
+
 
 class Field(models.Model):
     """Lĩnh vực: an editable lookup table (press, publishing, post, telecoms, ...)."""
@@ -407,6 +415,60 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.get_kind_display()} ({self.effective_on:%d/%m/%Y})"
+
+    def details(self) -> str:
+        """What the step decided, in a line, from its data: shown under it on the timeline."""
+        data = self.data or {}
+        kind = self.Kind
+        staff = data.get("user", "")
+        if self.kind == kind.RECEIVED and data.get("channel") in Case.Channel.values:
+            return str(Case.Channel(data["channel"]).label)
+        if self.kind == kind.ELIGIBILITY_CHECKED:
+            if data.get("eligible"):
+                return str(_("Đủ điều kiện xử lý"))
+            missing = [
+                str(ELIGIBILITY_CONDITIONS[code])
+                for code, met in (data.get("conditions") or {}).items()
+                if not met and code in ELIGIBILITY_CONDITIONS
+            ]
+            return str(_("Chưa đủ điều kiện xử lý: %(missing)s")) % {
+                "missing": "; ".join(missing).lower()
+            }
+        if self.kind == kind.HANDLING_PROPOSED and data.get("decision") in Case.Decision.values:
+            return str(_("Đề xuất: %(decision)s")) % {
+                "decision": Case.Decision(data["decision"]).label
+            }
+        if self.kind == kind.FORWARDED and data.get("forwarded_to"):
+            return str(_("Chuyển đến: %(agency)s")) % {"agency": data["forwarded_to"]}
+        if self.kind == kind.ASSIGNED:
+            return str(_("%(user)s (chủ trì)")) % {"user": staff} if data.get("lead") else staff
+        if self.kind in (kind.UNASSIGNED, kind.RECUSED):
+            return staff
+        if self.kind == kind.CONFLICT_DECLARED:
+            reason = data.get("reason")
+            label = (
+                CaseConflict.Reason(reason).label if reason in CaseConflict.Reason.values else ""
+            )
+            return f"{staff}: {str(label).lower()}" if label else staff
+        if self.kind == kind.EXTENDED and data.get("level") in Case.Extension.values:
+            level = Case.Extension(data["level"]).label
+            if data.get("days"):
+                return str(_("%(level)s, gia hạn thêm %(days)s ngày")) % {
+                    "level": level,
+                    "days": data["days"],
+                }
+            return str(_("%(level)s: áp dụng thời hạn giải quyết dài hơn")) % {"level": level}
+        if self.kind == kind.CONCLUDED and data.get("finding") in Case.Finding.values:
+            return str(_("Kết luận: %(finding)s")) % {
+                "finding": Case.Finding(data["finding"]).label
+            }
+        if self.kind == kind.FOLLOW_UP_RECEIVED and data.get("follow_up"):
+            return str(_("Đơn tố cáo tiếp số %(number)s")) % {"number": data["follow_up"]}
+        if self.kind == kind.DUPLICATE_LINKED and data.get("duplicate_of"):
+            return str(_("Trùng với đơn số %(number)s")) % {"number": data["duplicate_of"]}
+        if self.kind == kind.EVIDENCE_ADDED and data.get("identifying"):
+            return str(_("Tài liệu có thể làm lộ danh tính người gửi đơn"))
+        return ""
 
 
 class CaseNote(models.Model):

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_update_with_history
 from cases import deadlines
 from cases.calendar import WorkingCalendar
 from cases.models import (
+    ELIGIBILITY_CONDITIONS,
     Assignment,
     Case,
     CaseConflict,
@@ -44,13 +45,6 @@ CLOSING_DECISIONS = {
     Decision.FILED: (Status.FILED, Kind.FILED),
 }
 
-# Conditions of Circular 05/2021/TT-TTCP for a petition to be handled (đơn đủ điều kiện xử lý).
-ELIGIBILITY_CONDITIONS = {
-    "written_in_vietnamese": "Đơn viết bằng tiếng Việt, ghi rõ ngày, tháng, năm viết đơn",
-    "sender_identified": "Có họ tên, địa chỉ, chữ ký hoặc điểm chỉ của người viết đơn",
-    "content_clear": "Nội dung rõ ràng; đơn khiếu nại, tố cáo ghi rõ người bị khiếu nại, tố cáo",
-    "not_already_handled": "Đơn chưa được cơ quan, người có thẩm quyền xử lý theo quy định",
-}
 
 ALLOWED_EVIDENCE_TYPES = {
     "application/pdf": ".pdf",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from cases.text import fold
+from protection.models import Reporter
 from protection.selectors import reporters_matching
 from protection.services import ReporterData
 
@@ -52,6 +54,58 @@ def possible_duplicates(
                 received_on__lte=received_on + window,
             )
             .exclude(pk__in=exclude_ids)
+            .values_list("pk", "number")
+        )
+        for case_id, number in same_accused:
+            hints.setdefault(
+                case_id,
+                DuplicateHint(
+                    case_id, number, str(_("cùng người bị tố cáo và lĩnh vực trong 90 ngày"))
+                ),
+            )
+    return sorted(hints.values(), key=lambda hint: hint.number)
+
+
+def possible_duplicates_of_case(case: Case) -> list[DuplicateHint]:
+    """The same checks for a case already registered: other cases whose reporters share an ID
+    number or phone with this one's (compared as blind indexes, nothing decrypted), or with the
+    same accused and field within 90 days. Cases already linked to it are left out."""
+    hints: dict[int, DuplicateHint] = {}
+    # The case itself, what is already linked to it, and the other contents of the same
+    # petition (which carry the same signers by design).
+    linked_condition = (
+        Q(pk=case.pk)
+        | Q(duplicate_of=case)
+        | Q(related_to=case)
+        | Q(follow_up_of=case)
+        | Q(pk__in=[pk for pk in (case.duplicate_of_id, case.related_to_id) if pk])
+    )
+    if case.related_to_id:
+        linked_condition |= Q(related_to_id=case.related_to_id)
+    linked = Case.objects.filter(linked_condition).values("pk")
+    # Reporter rows hold only ciphertext and keyed hashes; only the hashes are compared.
+    own = Reporter.objects.filter(case=case)
+    same_reporter = (
+        Reporter.objects.filter(
+            Q(id_number_index__in=own.exclude(id_number_index="").values("id_number_index"))
+            | Q(phone_index__in=own.exclude(phone_index="").values("phone_index"))
+        )
+        .exclude(case_id__in=linked)
+        .values_list("case_id", "case__number")
+        .distinct()
+    )
+    for case_id, number in same_reporter:
+        hints.setdefault(case_id, DuplicateHint(case_id, number, str(_("cùng người gửi đơn"))))
+    if case.accused_key:
+        window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+        same_accused = (
+            Case.objects.filter(
+                accused_key=case.accused_key,
+                field_id=case.field_id,
+                received_on__gte=case.received_on - window,
+                received_on__lte=case.received_on + window,
+            )
+            .exclude(pk__in=linked)
             .values_list("pk", "number")
         )
         for case_id, number in same_accused:
