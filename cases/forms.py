@@ -368,6 +368,7 @@ class ExtendForm(StepForm):
         min_value=1,
         required=False,
         help_text=_("Tố cáo: mỗi lần không quá 30 ngày, tính từ ngày hết hạn trước đó."),
+        error_messages={"min_value": _("Số ngày gia hạn phải từ 1 trở lên.")},
     )
     reason = _note(_("Lý do gia hạn"), required=True)
     document_number = _document_number()

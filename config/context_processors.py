@@ -10,6 +10,8 @@ NAVIGATION = [
         ("cases.view_all_cases", "cases.register_case", "cases.work_case"),
     ),
     ("intake:register", _("Tiếp nhận đơn"), ("cases.register_case",)),
+    ("intake:sessions", _("Tiếp công dân"), ("intake.log_reception",)),
+    ("reports:report", _("Báo cáo"), ("reports.view_reports",)),
 ]
 
 

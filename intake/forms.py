@@ -1,12 +1,28 @@
+import datetime as dt
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from cases.models import Case, Field
-from intake.models import ReceptionVisit
+from intake.models import ReceptionSession, ReceptionVisit
 from intake.services import ContentData
 from protection.services import ReporterData
+
+RECENT_VISITS = dt.timedelta(days=90)
+
+
+def visit_label(visit: ReceptionVisit) -> str:
+    """ "Tiếp thường xuyên 22/04/2026 — lượt 3: Kiến nghị, phản ánh, 2 người" """
+    return _("%(session)s — lượt %(number)s: %(subject)s, %(people)s người") % {
+        "session": visit.session,
+        "number": visit.pk,
+        "subject": visit.get_subject_display(),
+        "people": visit.people_count,
+    }
 
 
 class PetitionForm(forms.Form):
@@ -46,21 +62,53 @@ class PetitionForm(forms.Form):
     )
     reception_visit = forms.ModelChoiceField(
         label=_("Lượt tiếp công dân"),
-        queryset=ReceptionVisit.objects.select_related("session").order_by("-session__held_on")[
-            :50
-        ],
+        queryset=ReceptionVisit.objects.all(),
         required=False,
         empty_label=_("Không (đơn không nhận tại buổi tiếp)"),
+        help_text=_("Lượt tiếp trong 90 ngày gần đây; đơn nhận tại buổi tiếp được tính vào sổ."),
     )
     acknowledge_duplicates = forms.BooleanField(
         label=_("Tôi đã xem các đơn có thể trùng; vẫn vào sổ"), required=False
     )
 
-    def __init__(self, *args, visible_cases=None, **kwargs):
+    def __init__(self, *args, visible_cases=None, visit: ReceptionVisit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.visible_cases = visible_cases
         self.fields["received_on"].initial = timezone.localdate()
         self.follow_up_case = None
+        # Any visit validates; the list offers the recent ones (and the one the officer came
+        # from), so it stays short after years of reception.
+        recent = list(
+            ReceptionVisit.objects.select_related("session")
+            .filter(session__held_on__gte=timezone.localdate() - RECENT_VISITS)
+            .order_by("-session__held_on", "-id")
+        )
+        if visit is not None and visit not in recent:
+            recent.insert(0, visit)
+        self.fields["reception_visit"].choices = [
+            ("", self.fields["reception_visit"].empty_label),
+            *((item.pk, visit_label(item)) for item in recent),
+        ]
+        if visit is not None:
+            self.initial.update(
+                reception_visit=visit.pk,
+                channel=Case.Channel.IN_PERSON,
+                received_on=visit.session.held_on,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        visit = cleaned.get("reception_visit")
+        received_on = cleaned.get("received_on")
+        if visit is not None and cleaned.get("channel") != Case.Channel.IN_PERSON:
+            self.add_error("channel", _("Đơn nhận tại buổi tiếp công dân có nguồn “trực tiếp”."))
+        if visit is not None and received_on and received_on != visit.session.held_on:
+            self.add_error(
+                "received_on",
+                _("Buổi tiếp diễn ra ngày %(day)s: ngày nhận đơn phải là ngày đó.")
+                % {"day": f"{visit.session.held_on:%d/%m/%Y}"},
+            )
+        return cleaned
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -151,3 +199,99 @@ ContentFormSet = forms.formset_factory(
     ContentForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
 )
 ReporterFormSet = forms.formset_factory(ReporterForm, extra=1, max_num=50, validate_max=True)
+
+
+# --- Citizen reception log --------------------------------------------------------------------
+
+
+class SessionFilterForm(forms.Form):
+    start = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput)
+    kind = forms.ChoiceField(
+        label=_("Hình thức"),
+        required=False,
+        choices=[("", _("Tất cả")), *ReceptionSession.Kind.choices],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
+        return cleaned
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày tiếp"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=ReceptionSession.Kind.choices)
+    mode = forms.ChoiceField(
+        label=_("Thủ trưởng tiếp"),
+        required=False,
+        choices=[("", "—"), *ReceptionSession.Mode.choices],
+        help_text=_("Chỉ với buổi tiếp định kỳ, đột xuất của Thủ trưởng."),
+    )
+    host = forms.ModelChoiceField(
+        label=_("Người chủ trì"),
+        required=False,
+        queryset=None,
+        empty_label="—",
+    )
+    location = forms.CharField(label=_("Địa điểm"), required=False, max_length=300)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["host"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(groups__permissions__codename="log_reception")
+                | Q(groups__permissions__codename="decide_case")
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("Chỉ ghi sổ buổi tiếp đã diễn ra."))
+        return held_on
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, mode = cleaned.get("kind"), cleaned.get("mode")
+        if kind == ReceptionSession.Kind.REGULAR and mode:
+            self.add_error("mode", _("Buổi tiếp thường xuyên không chọn mục này."))
+        elif kind and kind != ReceptionSession.Kind.REGULAR and not mode:
+            self.add_error("mode", _("Hãy chọn Thủ trưởng trực tiếp tiếp hay ủy quyền cấp phó."))
+        return cleaned
+
+
+class VisitForm(forms.Form):
+    people_count = forms.IntegerField(
+        label=_("Số người"),
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        help_text=_("Từ 5 người trở lên là đoàn đông người."),
+        error_messages={
+            "min_value": _("Số người phải từ 1 trở lên."),
+            "max_value": _("Số người không quá 1000."),
+        },
+    )
+    subject = forms.ChoiceField(label=_("Nội dung"), choices=ReceptionVisit.Subject.choices)
+    is_repeat = forms.TypedChoiceField(
+        label=_("Lần tiếp"),
+        choices=[("0", _("Lần đầu")), ("1", _("Nhiều lần (vụ việc cũ)"))],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(label=_("Tóm tắt"), required=False, max_length=500)
+    outcome = forms.CharField(
+        label=_("Kết quả tiếp"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

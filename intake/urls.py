@@ -5,4 +5,8 @@ from intake import views
 app_name = "intake"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("reception/", views.sessions, name="sessions"),
+    path("reception/new/", views.session_create, name="session_create"),
+    path("reception/<int:pk>/", views.session_detail, name="session"),
+    path("reception/<int:pk>/visits/", views.visit_add, name="visit_add"),
 ]
