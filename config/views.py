@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from cases import deadlines
 from cases.access import cases_visible_to
 from cases.models import Assignment, Case
+from reports.charts import dashboard_charts
+from reports.figures import monthly_series
 
 
 class LoginView(auth_views.LoginView):
@@ -17,7 +19,8 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """The first page after sign-in: what needs the user's attention today."""
+    """The first page after sign-in: what needs the user's attention today, and for those who
+    read reports, the unit's last twelve months (the same numbers as the report)."""
     today = timezone.localdate()
     soon = deadlines.due_soon_limit(today)
     visible = cases_visible_to(request.user).filter(status__in=Case.OPEN_STATUSES)
@@ -36,6 +39,11 @@ def home(request):
             .select_related("field")
             .order_by("next_due")[:20],
             "today": today,
+            "charts": (
+                dashboard_charts(monthly_series(today))
+                if request.user.has_perm("reports.view_reports")
+                else None
+            ),
         },
     )
 

@@ -607,3 +607,57 @@ WRITERS = {"json": as_json, "csv": as_csv, "xlsx": as_xlsx, "text": as_text}
 
 def export(figures: dict, fmt: str, status: SnapshotStatus | None = None) -> bytes:
     return WRITERS[fmt](figures, status)
+
+
+# --- The same forms as HTML tables, for the report page ----------------------------------------
+
+
+def form_grid(form: Form, figures: dict) -> dict:
+    """A form laid out for a template: header rows with their spans, then the data rows."""
+    groups_row = [{"text": form.head, "rowspan": 2, "colspan": 1}]
+    columns_row = []
+    columns = []
+    for group in form.groups:
+        span = len(group.columns)
+        columns.extend(group.columns)
+        if span == 1 and str(group.columns[0].label) == str(group.label):
+            groups_row.append({"text": str(group.label), "rowspan": 2, "colspan": 1})
+        else:
+            groups_row.append({"text": str(group.label), "rowspan": 1, "colspan": span})
+            columns_row.extend(
+                {"text": str(column.label), "rowspan": 1, "colspan": 1} for column in group.columns
+            )
+    rows = [
+        {
+            "label": str(label),
+            "values": [lookup(figures, f"{prefix}.{column.key}") for column in columns],
+            "total": position == len(form.rows) - 1 and len(form.rows) > 1,
+        }
+        for position, (label, prefix) in enumerate(form.rows)
+    ]
+    tables = [
+        {
+            "title": table.title,
+            "head": [table.head, *(str(column.label) for column in table.columns)],
+            "rows": [
+                (
+                    label,
+                    [
+                        lookup(figures, f"{prefix}.{column.key}" if column.key else prefix)
+                        for column in table.columns
+                    ],
+                )
+                for label, prefix in table.rows
+            ],
+        }
+        for table in form.tables
+    ]
+    return {
+        "sheet": form.sheet,
+        "code": form.code,
+        "title": form.title,
+        "head_rows": [groups_row, columns_row],
+        "numbers": [f"({index})" for index in range(1, len(columns) + 2)],
+        "rows": rows,
+        "tables": tables,
+    }

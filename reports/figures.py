@@ -483,3 +483,63 @@ def figure_rows(figures: dict) -> list[tuple[str, str, int]]:
     """(key, label, value) for every figure: the CSV, and the list sheet of the XLSX."""
     names = figures.get("field_names", {})
     return [(key, figure_label(key, names), value) for key, value in flatten(figures)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard: petitions received and resolved per calendar month.
+
+
+def month_starts(today: dt.date, months: int = 12) -> list[dt.date]:
+    """The first days of the last `months` calendar months, the current one last."""
+    index = today.year * 12 + today.month - 1
+    return [
+        dt.date((index - back) // 12, (index - back) % 12 + 1, 1)
+        for back in range(months - 1, -1, -1)
+    ]
+
+
+def _month_end(first: dt.date) -> dt.date:
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def monthly_series(today: dt.date, *, months: int = 12, fields=None) -> dict:
+    """Received and resolved per month, in total, by kind and by field: one query.
+
+    A month's numbers are the report's `received` and `resolved` for that calendar month
+    (resolved in a period = finished within it), so the dashboard and the report agree.
+    """
+    fields = report_fields() if fields is None else fields
+    starts = month_starts(today, months)
+    ends = [_month_end(first) for first in starts]
+    aggregates = {}
+    for index, (first, last) in enumerate(zip(starts, ends, strict=True)):
+        aggregates[f"received_{index}"] = Count(
+            "pk", filter=Q(received_on__gte=first, received_on__lte=last)
+        )
+        aggregates[f"resolved_{index}"] = Count(
+            "pk", filter=Q(finished_on__gte=first, finished_on__lte=last)
+        )
+    window = Q(received_on__gte=starts[0], received_on__lte=ends[-1]) | Q(
+        finished_on__gte=starts[0], finished_on__lte=ends[-1]
+    )
+    rows = list(
+        CaseFact.objects.filter(window).values("kind", "field_id").annotate(**aggregates).order_by()
+    )
+
+    def series(selected) -> dict[str, list[int]]:
+        return {
+            measure: [sum(row[f"{measure}_{i}"] for row in selected) for i in range(months)]
+            for measure in ("received", "resolved")
+        }
+
+    return {
+        "months": starts,
+        **series(rows),
+        "by_kind": {kind: series([r for r in rows if r["kind"] == kind]) for kind in KINDS},
+        "by_field": {
+            code: series([r for r in rows if r["field_id"] == field_id])
+            for field_id, code, _name in fields
+        },
+        "field_names": {code: name for _id, code, name in fields},
+    }

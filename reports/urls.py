@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401  (routes are added with the report screens)
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("export/<str:fmt>/", views.export, name="export"),
+    path("finalize/", views.finalize, name="finalize"),
+]
