@@ -7,6 +7,7 @@ git-ignored `.env` that `make run` writes for development). See `.env.example` f
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.startup import check_production_secrets
 
@@ -190,6 +191,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The name of the unit printed in report headers.
 UNIT_NAME = env.str("UNIT_NAME", default="Thanh tra Sở Thông tin và Truyền thông")
+# Reporting periods run from this day of the previous period's last month to the day before it
+# (Q1: 15/12–14/03); 2..28 so that both days exist in every month.
+REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=15)
+if not 2 <= REPORT_CUTOFF_DAY <= 28:
+    raise ImproperlyConfigured("REPORT_CUTOFF_DAY must be between 2 and 28.")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
