@@ -51,7 +51,14 @@ def case_list(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     soon = deadlines.due_soon_limit(today)
-    rows = [(case, selectors.deadline_state(case, today, soon)) for case in page.object_list]
+    rows = [
+        (
+            case,
+            selectors.deadline_state(case, today, soon),
+            deadlines.NEXT_STEP_LABELS.get(case.next_step, ""),
+        )
+        for case in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -62,7 +69,6 @@ def case_list(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "next_step_labels": deadlines.NEXT_STEP_LABELS,
         },
     )
 
