@@ -12,6 +12,7 @@ NAVIGATION = [
     ("intake:register", _("Tiếp nhận đơn"), ("cases.register_case",)),
     ("intake:sessions", _("Tiếp công dân"), ("intake.log_reception",)),
     ("reports:report", _("Báo cáo"), ("reports.view_reports",)),
+    ("cases:import", _("Nhập dữ liệu"), ("cases.import_cases",)),
 ]
 
 

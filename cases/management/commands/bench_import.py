@@ -1,0 +1,167 @@
+"""python manage.py bench_import [--rows 10000] [--format csv|xlsx] [--keep]
+
+Generates a realistic import file (every kind, channel and outcome, reporters with identities,
+anonymous petitions) and times validating and importing it on the configured database. Unless
+--keep is given, the import runs in a transaction that is rolled back, so the database is left as
+it was; with --keep the rows stay and the time includes the commit.
+"""
+
+import csv
+import datetime as dt
+import io
+import random
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases import importing
+from cases.models import Case, Field
+
+OUTCOMES = [
+    # (decision, weight)
+    ("", 8),
+    ("accepted", 45),
+    ("forwarded", 12),
+    ("guided", 15),
+    ("returned", 5),
+    ("filed", 10),
+    ("urged", 5),
+]
+KINDS = [("denunciation", 25), ("complaint", 25), ("recommendation", 30), ("feedback", 20)]
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Huỳnh"]
+GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Thanh Hải", "Ngọc Lan"]
+
+
+def generate_rows(count: int, *, seed: int = 2026, today: dt.date | None = None) -> list[dict]:
+    """`count` valid rows whose dates all lie in the past, none already in any database."""
+    rng = random.Random(seed)  # noqa: S311 -- test data, reproducible on purpose
+    today = today or timezone.localdate()
+    first = dt.date(2023, 1, 2)
+    span = (today - first).days - 120
+    fields = list(Field.objects.values_list("code", flat=True)) or ["other"]
+    # Differs between runs, so a second run with --keep is not skipped as already imported.
+    run = f"{time.time_ns() % 10**12:x}"
+    rows = []
+    for index in range(count):
+        kind = rng.choices([k for k, _w in KINDS], [w for _k, w in KINDS])[0]
+        channel = rng.choice(Case.Channel.values)
+        received_on = first + dt.timedelta(days=rng.randrange(span))
+        anonymous = rng.random() < 0.05
+        decision = rng.choices([d for d, _w in OUTCOMES], [w for _d, w in OUTCOMES])[0]
+        if anonymous and decision == "accepted":
+            decision = "filed"
+        if decision == "forwarded" and kind == "denunciation" and channel == "forwarded":
+            decision = "guided"
+        row = dict.fromkeys(importing.COLUMNS, "")
+        row.update(
+            kind=kind,
+            channel=channel,
+            field=rng.choice(fields),
+            received_on=received_on.isoformat(),
+            summary=f"Đơn thử nghiệm {run} số {index + 1}: phản ánh về thông tin trên mạng",
+            accused=rng.choice(["", "Công ty TNHH Truyền thông Số", "Chủ tài khoản “Tin nóng”"]),
+            corruption_related=rng.choice(["true", "false", "có", "không", "1", "0"]),
+            anonymous="true" if anonymous else "false",
+        )
+        if not anonymous:
+            row.update(
+                reporter_name=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+                reporter_id_number=f"0{rng.randrange(10**10, 10**11)}",
+                reporter_phone=f"09{rng.randrange(10**7, 10**8)}",
+                reporter_address=f"Số {rng.randint(1, 300)} đường Lý Thường Kiệt, Cà Mau",
+                reporter_email=f"nguoi{index}@example.vn" if rng.random() < 0.3 else "",
+            )
+        if decision:
+            decision_on = received_on + dt.timedelta(days=rng.randint(1, 12))
+            row.update(decision=decision, decision_on=decision_on.strftime("%d/%m/%Y"))
+            if decision in ("forwarded", "guided", "returned", "filed"):
+                row["resolved_on"] = decision_on.isoformat()
+            if decision == "accepted":
+                complex_kind = kind in ("complaint", "denunciation")
+                if complex_kind and rng.random() < 0.1:
+                    row["extension"] = (
+                        "especially_complex"
+                        if kind == "denunciation" and rng.random() < 0.3
+                        else "complex"
+                    )
+                roll = rng.random()
+                if roll < 0.05:
+                    row["withdrawn_on"] = (decision_on + dt.timedelta(days=5)).isoformat()
+                elif roll < 0.85:
+                    row["resolved_on"] = (
+                        decision_on + dt.timedelta(days=rng.randint(15, 60))
+                    ).isoformat()
+                    if complex_kind:
+                        row["finding"] = rng.choice(Case.Finding.values)
+        rows.append(row)
+    return rows
+
+
+def rows_to_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=importing.COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def rows_to_xlsx(rows: list[dict]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(importing.COLUMNS))
+    for row in rows:
+        sheet.append([row[name] for name in importing.COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Đo thời gian nhập một tệp đơn sinh ngẫu nhiên (mặc định 10.000 dòng)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=10_000)
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--keep", action="store_true", help="Giữ lại các đơn đã nhập.")
+        parser.add_argument("--save", metavar="FILE", help="Lưu tệp đã sinh ra để dùng lại.")
+
+    def handle(self, *args, rows: int, format: str, keep: bool, save: str | None, **options):
+        data_rows = generate_rows(rows)
+        data = rows_to_csv(data_rows) if format == "csv" else rows_to_xlsx(data_rows)
+        if save:
+            with open(save, "wb") as handle:
+                handle.write(data)
+        vendor = connection.vendor
+        self.stdout.write(
+            f"{rows} dòng {format.upper()} ({len(data) / 1024 / 1024:.1f} MB) trên {vendor} "
+            f"({connection.settings_dict['NAME']})"
+        )
+
+        started = time.monotonic()
+        plan = importing.plan_import(data)
+        checked = time.monotonic()
+        if not plan.is_valid:
+            for error in plan.errors[:20]:
+                self.stderr.write(str(error))
+            self.stderr.write("Tệp sinh ra không hợp lệ; dừng.")
+            return
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"  {done}/{total} ({done / (time.monotonic() - checked):.0f}/s)")
+
+        with transaction.atomic():
+            importing.run_import(plan, source="bench", progress=progress, progress_every=1000)
+            if not keep:
+                transaction.set_rollback(True)
+        finished = time.monotonic()
+
+        total = finished - started
+        self.stdout.write(
+            f"kiểm tra: {checked - started:.1f} s; nhập: {finished - checked:.1f} s; "
+            f"tổng: {total:.1f} s = {rows / total:.0f} dòng/giây "
+            f"({'đã giữ lại' if keep else 'đã hoàn tác'})"
+        )
