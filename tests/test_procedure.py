@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseConflict, CaseEvent, Evidence
@@ -199,7 +200,7 @@ def test_a_step_dated_in_the_future_or_before_receipt_is_refused(client, make_ca
     client.force_login(head)
     before = step(client, case, "decide", decision="accepted", on="01/03/2026")
     assert "không được trước ngày 02/03/2026" in before.content.decode()
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     later = step(client, case, "decide", decision="accepted", on=f"{tomorrow:%d/%m/%Y}")
     assert "không được sau ngày hôm nay" in later.content.decode()
     case.refresh_from_db()

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case
 from intake import services
@@ -59,7 +60,7 @@ def test_the_heads_periodic_session_says_whether_in_person_or_delegated(
 
 def test_a_session_in_the_future_is_refused(client, intake_officer):
     client.force_login(intake_officer)
-    later = dt.date.today() + dt.timedelta(days=3)
+    later = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(
         reverse("intake:session_create"), {"held_on": f"{later:%d/%m/%Y}", "kind": "regular"}
     )
