@@ -48,6 +48,19 @@ class RecomputesDeadlines:
             % {"changed": result.changed, "checked": result.checked},
             messages.INFO,
         )
+        if result.without_rule:
+            self.message_user(
+                request,
+                _(
+                    "Không có thời hạn nào đang có hiệu lực áp dụng cho %(count)d vụ việc "
+                    "(%(numbers)s): hạn của chúng được giữ nguyên. Hãy bổ sung thời hạn còn thiếu."
+                )
+                % {
+                    "count": len(result.without_rule),
+                    "numbers": ", ".join(result.without_rule[:20]),
+                },
+                messages.ERROR,
+            )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

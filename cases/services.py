@@ -7,6 +7,7 @@ recomputes the statutory due dates. Who may call which one is decided in `cases.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -160,6 +161,8 @@ DEADLINE_FIELDS = ["handling_due", "resolution_due", "next_step", "next_due"]
 class RecomputeResult:
     checked: int
     changed: int
+    # Numbers of cases no rule in force applies to (left as they were).
+    without_rule: tuple[str, ...] = ()
 
 
 def deadlines_recompute_open_cases(
@@ -179,14 +182,18 @@ def deadlines_recompute_open_cases(
     rules = deadlines.RuleBook()
     calendar = WorkingCalendar()
     ids = list(Case.objects.filter(DEADLINE_TRACKED).order_by("pk").values_list("pk", flat=True))
-    total, changed = len(ids), 0
+    total, changed, without_rule = len(ids), 0, []
     for start in range(0, total, batch_size):
         chunk = ids[start : start + batch_size]
         with transaction.atomic():
             cases = list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk"))
-            moved = [
-                case for case in cases if deadlines_refresh(case, rules=rules, calendar=calendar)
-            ]
+            moved = []
+            for case in cases:
+                try:
+                    if deadlines_refresh(case, rules=rules, calendar=calendar):
+                        moved.append(case)
+                except deadlines.MissingTimeLimitRule:
+                    without_rule.append(case.number)
             if moved:
                 bulk_update_with_history(
                     moved,
@@ -199,7 +206,7 @@ def deadlines_recompute_open_cases(
         changed += len(moved)
         if progress is not None:
             progress(min(start + batch_size, total), total, changed)
-    return RecomputeResult(checked=total, changed=changed)
+    return RecomputeResult(checked=total, changed=changed, without_rule=tuple(without_rule))
 
 
 def case_number_next(year: int) -> tuple[str, int]:
@@ -585,11 +592,12 @@ def _sniff_type(head: bytes, declared: str, name: str) -> str | None:
             return "application/vnd.ms-excel"
         return None
     if lowered.endswith(".txt"):
+        # The head may end in the middle of a multi-byte letter; only what is complete counts.
         try:
-            head.decode("utf-8")
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         except UnicodeDecodeError:
             return None
-        return "text/plain"
+        return "text/plain" if b"\x00" not in head else None
     return None
 
 

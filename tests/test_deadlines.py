@@ -460,3 +460,31 @@ def test_a_new_rule_version_in_the_admin_moves_open_cases(client, administrator,
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.next_due == D(2026, 3, 9)
+
+
+def test_a_rule_change_that_leaves_cases_without_a_rule_keeps_them_and_says_so(
+    client, administrator, make_case
+):
+    case = make_case(kind=Kind.RECOMMENDATION)
+    rule = TimeLimitRule.objects.get(kind=Kind.RECOMMENDATION, step="handling")
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:cases_timelimitrule_change", args=[rule.pk]),
+        {
+            "kind": "recommendation",
+            "step": "handling",
+            "variant": "standard",
+            "limit": "10",
+            "unit": "working_days",
+            "times": "1",
+            # A typo: in force only from 2027, so nothing covers a petition of March 2026.
+            "effective_from": "2027-01-01",
+            "source": rule.source,
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Không có thời hạn nào đang có hiệu lực áp dụng cho 1 vụ việc" in page
+    assert case.number in page
+    case.refresh_from_db()
+    assert case.next_due == D(2026, 3, 16)

@@ -586,3 +586,12 @@ def test_an_unknown_step_is_not_found(client, accepted, head):
     client.force_login(head)
     response = client.post(f"/cases/{accepted.pk}/delete_everything/")
     assert response.status_code == 404
+
+
+def test_a_plain_text_file_cut_inside_a_vietnamese_letter_is_still_text(client, accepted, head):
+    # The type check reads the first 2048 bytes; "ế" takes three, so byte 2048 ends inside one.
+    text = ("a" * 2047 + "ế" * 10).encode()
+    client.force_login(head)
+    response = upload(client, accepted, "bien-ban.txt", text)
+    assert "Đã lưu tài liệu" in response.content.decode()
+    assert Evidence.objects.get().content_type == "text/plain"

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             progress=progress,
             reason="manage.py recompute_deadlines",
         )
+        if result.without_rule:
+            self.stderr.write(
+                f"Không có thời hạn áp dụng cho {len(result.without_rule)} vụ việc "
+                f"(giữ nguyên hạn cũ): {', '.join(result.without_rule)}"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã kiểm tra {result.checked} vụ việc đang giải quyết; "
