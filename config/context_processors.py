@@ -13,6 +13,17 @@ NAVIGATION = [
     ("intake:sessions", _("Tiếp công dân"), ("intake.log_reception",)),
     ("reports:report", _("Báo cáo"), ("reports.view_reports",)),
     ("cases:import", _("Nhập dữ liệu"), ("cases.import_cases",)),
+    (
+        "protection:request_list",
+        _("Bảo vệ"),
+        ("protection.record_protection", "protection.decide_protection"),
+    ),
+    (
+        "protection:access_requests",
+        _("Đề nghị xem danh tính"),
+        ("protection.decide_identity_access", "protection.request_identity_access"),
+    ),
+    ("protection:access_log", _("Nhật ký danh tính"), ("protection.view_access_log",)),
 ]
 
 

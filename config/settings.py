@@ -27,6 +27,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # Keyed hash for finding duplicate reporters without decrypting them.
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+# The previous BLIND_INDEX_KEY, set only while `rotate_keys --blind-index` moves the stored
+# indexes to the new key: duplicate checks try both until it has finished.
+OLD_BLIND_INDEX_KEY = env.str("OLD_BLIND_INDEX_KEY", default="")
+# How many days a head's approval of an identity access request lasts by default.
+IDENTITY_ACCESS_DAYS = env.int("IDENTITY_ACCESS_DAYS", default=7)
 
 if not DEBUG:
     check_production_secrets(

@@ -76,13 +76,37 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_text(value: str) -> str:
-    """NFC, case-folded, spaces collapsed: "  NGUYỄN  Văn An " and "nguyễn văn an" match."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value).casefold()).strip()
+    """NFC, case-folded, spaces collapsed: "  NGUYỄN  Văn An " and "nguyễn văn an" match.
+
+    Case folding can decompose a character ("ẞ" → "ss" is harmless, but some letters come back
+    as base + combining mark), so the result is composed again.
+    """
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", value).casefold())
+    return _SPACES.sub(" ", folded).strip()
 
 
 def normalize_digits(value: str) -> str:
-    """Digits only, so "0912 345 678" and "0912.345.678" match."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", value) if ch.isdigit())
+    """Digits only, as ASCII, so "0912 345 678", "0912.345.678" and full-width digits match."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in value if ch.isdecimal())
+
+
+def normalize_phone(value: str) -> str:
+    """Digits only, with Vietnam's country code written the national way: "+84 912 345 678",
+    "0084912345678" and "0912 345 678" are one number."""
+    digits = normalize_digits(value)
+    if digits.startswith("0084"):
+        digits = digits[2:]
+    if digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    return digits
+
+
+# How each kind of blind index normalises its value before hashing.
+NORMALIZERS = {
+    "name": normalize_text,
+    "id_number": normalize_digits,
+    "phone": normalize_phone,
+}
 
 
 def blind_index(value: str, *, purpose: str, key: str | None = None) -> str:
@@ -98,3 +122,18 @@ def blind_index(value: str, *, purpose: str, key: str | None = None) -> str:
         raise ImproperlyConfigured("BLIND_INDEX_KEY is empty: duplicates cannot be looked up.")
     message = f"{purpose}\x00{value}".encode()
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def blind_index_of(value: str, *, purpose: str, key: str | None = None) -> str:
+    """Normalise a raw value the way its purpose requires, then hash it."""
+    return blind_index(NORMALIZERS[purpose](value or ""), purpose=purpose, key=key)
+
+
+def blind_index_keys() -> list[str]:
+    """The keys a lookup must try: the current one, and the previous one while
+    `rotate_keys --blind-index` is moving the stored indexes to the current key."""
+    keys = [settings.BLIND_INDEX_KEY]
+    old = getattr(settings, "OLD_BLIND_INDEX_KEY", "")
+    if old and old != settings.BLIND_INDEX_KEY:
+        keys.append(old)
+    return keys

@@ -88,3 +88,34 @@ class EncryptedBinaryField(EncryptedMixin, models.BinaryField):
         if value is None:
             return value
         return SERIALIZED_PREFIX + crypto.encrypt_bytes(bytes(value)).decode("ascii")
+
+
+class BlindIndexField(models.CharField):
+    """Keyed hash (protection.crypto.blind_index) of another, encrypted field of the model.
+
+    `source` names that field and `purpose` how its value is normalised ("name", "id_number",
+    "phone"), so that `rotate_keys --blind-index` can find and recompute every index, in main
+    and history tables alike, without a hard-coded list.
+    """
+
+    description = "Blind index of an encrypted field"
+
+    def __init__(self, *args, source: str = "", purpose: str = "", **kwargs):
+        self.source = source
+        self.purpose = purpose
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs["purpose"] = self.purpose
+        return name, path, args, kwargs
+
+    def compute(self, plaintext: str, *, key: str | None = None) -> str:
+        return crypto.blind_index_of(plaintext, purpose=self.purpose, key=key)
+
+    def pre_save(self, model_instance, add):
+        # Always derived from the plaintext being saved, so an index can never go stale.
+        value = self.compute(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value

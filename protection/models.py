@@ -2,10 +2,11 @@ import string
 
 from django.conf import settings
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from protection.fields import EncryptedTextField
+from protection.fields import BlindIndexField, EncryptedTextField
 
 # Fields of a Reporter that identify a person; each is encrypted and none is ever listed.
 IDENTITY_FIELDS = ("full_name", "id_number", "phone", "address", "email")
@@ -49,9 +50,31 @@ class Reporter(models.Model):
     phone = EncryptedTextField(_("số điện thoại"), blank=True)
     address = EncryptedTextField(_("địa chỉ"), blank=True)
     email = EncryptedTextField(_("thư điện tử"), blank=True)
-    name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Derived on every save from the field named by `source` (see BlindIndexField.pre_save).
+    name_index = BlindIndexField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        source="full_name",
+        purpose="name",
+    )
+    id_number_index = BlindIndexField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        source="id_number",
+        purpose="id_number",
+    )
+    phone_index = BlindIndexField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        source="phone",
+        purpose="phone",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -73,16 +96,58 @@ class Reporter(models.Model):
         # Never the name: this string reaches logs, admin history and error pages.
         return self.pseudonym
 
+    def save(self, *args, **kwargs):
+        # A save that names its fields must still refresh the indexes derived from them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            derived = {
+                field.name
+                for field in self._meta.concrete_fields
+                if isinstance(field, BlindIndexField) and field.source in update_fields
+            }
+            kwargs["update_fields"] = {*update_fields, *derived}
+        super().save(*args, **kwargs)
+
     @property
     def pseudonym(self) -> str:
         return pseudonym(self.case.kind, self.position)
 
 
-class IdentityReveal(models.Model):
-    """Append-only log of every time someone saw a reporter's identity.
+class AppendOnlyError(Exception):
+    """An attempt to change or remove a row of an append-only log."""
 
-    No update or delete through the app or the admin; on PostgreSQL a trigger refuses both.
+
+class AppendOnlyQuerySet(QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only: no update.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only: no delete.")
+
+    # bulk_update goes through update(); named here so the refusal reads plainly.
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only: no update.")
+
+
+class IdentityBasis(models.TextChoices):
+    """Why someone may see a reporter's identity (PRODUCT.md, "Identity protection")."""
+
+    HEAD = "head", _("Lãnh đạo")
+    REGISTRAR = "registrar", _("Cán bộ vào sổ đơn")
+    GRANT = "grant", _("Được lãnh đạo đồng ý")
+
+
+class IdentityReveal(models.Model):
+    """Append-only log of every time someone saw (or corrected) a reporter's identity.
+
+    It names the fields shown, never their values. No update or delete through the app (the
+    queryset and the model refuse) or the admin (not registered); on PostgreSQL a trigger
+    refuses both (migration 0003).
     """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem danh tính")
+        CORRECT = "correct", _("Đính chính thông tin")
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="identity_reveals"
@@ -91,11 +156,20 @@ class IdentityReveal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_reveals"
     )
     revealed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("việc"), max_length=20, choices=Action.choices, default=Action.VIEW)
     fields = models.JSONField(_("thông tin đã xem"), default=list)
+    reporter = models.ForeignKey(
+        Reporter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Người gửi đơn được đính chính; trống khi xem danh tính cả vụ việc."),
+    )
     reason = models.TextField(_("lý do"))
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    basis = models.CharField(_("căn cứ"), max_length=30)
+    user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    basis = models.CharField(_("căn cứ"), max_length=30, choices=IdentityBasis.choices)
     access_request = models.ForeignKey(
         "IdentityAccessRequest",
         null=True,
@@ -103,6 +177,11 @@ class IdentityReveal(models.Model):
         on_delete=models.PROTECT,
         related_name="uses",
     )
+    # The one-time token of the form that asked for this reveal: submitting the same form again
+    # (a reload) finds it used and shows nothing.
+    nonce = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lượt xem danh tính")
@@ -113,9 +192,26 @@ class IdentityReveal(models.Model):
     def __str__(self) -> str:
         return f"{self.case} · {self.user} · {self.revealed_at:%d/%m/%Y %H:%M}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("IdentityReveal is append-only: a logged reveal never changes.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("IdentityReveal is append-only: a logged reveal is never removed.")
+
+
+class IdentityAccessRequestQuerySet(QuerySet):
+    def delete(self):
+        raise AppendOnlyError("Identity access requests are kept: no delete.")
+
 
 class IdentityAccessRequest(models.Model):
-    """A verifier's request to see a reporter's identity, decided by the head."""
+    """A verifier's request to see a reporter's identity, decided once by the head.
+
+    Decided requests never change again and no request is ever deleted; on PostgreSQL a
+    trigger enforces both (migration 0003).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ quyết định")
@@ -123,13 +219,13 @@ class IdentityAccessRequest(models.Model):
         REFUSED = "refused", _("Từ chối")
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="identity_access_requests"
+        "cases.Case", on_delete=models.PROTECT, related_name="identity_access_requests"
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_requests"
     )
     reason = models.TextField(_("lý do đề nghị"))
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -140,21 +236,41 @@ class IdentityAccessRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="identity_requests_decided",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, db_index=True)
     decision_reason = models.TextField(_("lý do quyết định"), blank=True)
     valid_until = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = IdentityAccessRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đề nghị xem danh tính")
         verbose_name_plural = _("đề nghị xem danh tính")
-        ordering = ["-requested_at"]
+        ordering = ["-requested_at", "-id"]
         permissions = [
             ("request_identity_access", _("Đề nghị xem danh tính người gửi đơn")),
             ("decide_identity_access", _("Quyết định đề nghị xem danh tính")),
         ]
+        constraints = [
+            # One open request per person and case: asking twice does not queue twice.
+            models.UniqueConstraint(
+                fields=["case", "requested_by"],
+                condition=models.Q(status="pending"),
+                name="identity_request_one_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.requested_by} · {self.get_status_display()}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Identity access requests are kept: no delete.")
+
+    def is_in_force(self, now) -> bool:
+        return (
+            self.status == self.Status.GRANTED
+            and self.valid_until is not None
+            and self.valid_until > now
+        )
 
 
 class ProtectionRequest(models.Model):
@@ -221,6 +337,11 @@ class ProtectionRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.case} · {self.received_on:%d/%m/%Y}"
 
+    @property
+    def requested_measure_labels(self) -> list[str]:
+        kinds = dict(ProtectionMeasure.Kind.choices)
+        return [str(kinds[kind]) for kind in self.requested_measures if kind in kinds]
+
 
 class ProtectedPerson(models.Model):
     """A person to protect: the reporter, or their spouse, parent or child."""
@@ -237,6 +358,7 @@ class ProtectedPerson(models.Model):
         Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="protections"
     )
     full_name = EncryptedTextField(_("họ và tên"), blank=True)
+    id_number = EncryptedTextField(_("số CCCD/CMND"), blank=True)
     address = EncryptedTextField(_("địa chỉ"), blank=True)
     phone = EncryptedTextField(_("số điện thoại"), blank=True)
 
