@@ -563,11 +563,14 @@ def case_recuse(*, case: Case, by, note: str = "") -> CaseConflict:
 
 
 @transaction.atomic
-def case_note_add(*, case: Case, by, text: str) -> CaseNote:
+def case_note_add(*, case: Case, by, text: str, on: dt.date | None = None) -> CaseNote:
+    """A working note. `on` dates it on the timeline (today unless entered late)."""
+    on = on or _today()
+    _check_date(case, on)
     if not text.strip():
         raise ProcedureError(_("Ghi chú đang để trống."))
     note = CaseNote.objects.create(case=case, author=by, text=text.strip())
-    event_record(case=case, kind=Kind.NOTE_ADDED, on=_today(), by=by, data={"note_id": note.pk})
+    event_record(case=case, kind=Kind.NOTE_ADDED, on=on, by=by, data={"note_id": note.pk})
     return note
 
 
@@ -603,12 +606,20 @@ def _sniff_type(head: bytes, declared: str, name: str) -> str | None:
 
 @transaction.atomic
 def evidence_add(
-    *, case: Case, by, upload, description: str, identifying: bool = False
+    *,
+    case: Case,
+    by,
+    upload,
+    description: str,
+    identifying: bool = False,
+    on: dt.date | None = None,
 ) -> Evidence:
     """Store an uploaded file, encrypted, after checking its size and real type.
 
     `identifying` marks a file that could identify the reporter (the original petition,
     handwriting): only those who may see the reporter's identity download it."""
+    on = on or _today()
+    _check_date(case, on)
     if not upload.size:
         raise ProcedureError(_("Tệp rỗng."))
     if upload.size > settings.EVIDENCE_MAX_BYTES:
@@ -636,7 +647,7 @@ def evidence_add(
     event_record(
         case=case,
         kind=Kind.EVIDENCE_ADDED,
-        on=_today(),
+        on=on,
         by=by,
         # An identifying file's description may itself say too much ("đơn viết tay của ...").
         note="" if identifying else evidence.description,
@@ -911,9 +922,13 @@ def case_suspend(
 
 
 @transaction.atomic
-def case_link_duplicate(*, case: Case, of: Case, by, note: str = "") -> Case:
+def case_link_duplicate(
+    *, case: Case, of: Case, by, note: str = "", on: dt.date | None = None
+) -> Case:
     """Record that `case` is the same petition as the earlier `of`. The duplicate stays as it
     is (the head then usually files it away); the original lists it."""
+    on = on or _today()
+    _check_date(case, on)
     if case.pk == of.pk:
         raise ProcedureError(_("Một đơn không thể trùng với chính nó."))
     if of.duplicate_of_id == case.pk:
@@ -927,7 +942,7 @@ def case_link_duplicate(*, case: Case, of: Case, by, note: str = "") -> Case:
     event_record(
         case=case,
         kind=Kind.DUPLICATE_LINKED,
-        on=_today(),
+        on=on,
         by=by,
         note=note,
         data={"duplicate_of": of.number},
