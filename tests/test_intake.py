@@ -167,3 +167,43 @@ def test_duplicate_hint_does_not_link_a_case_the_officer_cannot_open(
 def test_only_registering_roles_open_the_intake_form(client, db, request, role_fixture):
     client.force_login(request.getfixturevalue(role_fixture))
     assert client.get(reverse("intake:register")).status_code == 403
+
+
+def test_petition_registered_in_an_old_reception_visit_is_linked_to_it(
+    client, intake_officer, field
+):
+    from intake import services as intake_services
+
+    # A session long past: not in the list of recent visits, still accepted when chosen.
+    session = intake_services.reception_session_create(
+        by=intake_officer, held_on=dt.date(2025, 6, 3), kind="regular"
+    )
+    visit = intake_services.reception_visit_add(session=session, subject="denunciation")
+    client.force_login(intake_officer)
+    form = client.get(reverse("intake:register"), {"visit": visit.pk}).context["form"]
+    assert visit.pk in [value for value, _label in form.fields["reception_visit"].choices]
+    client.post(
+        reverse("intake:register"),
+        petition_post(
+            field, channel="in_person", received_on="03/06/2025", reception_visit=str(visit.pk)
+        ),
+    )
+    case = Case.objects.get()
+    assert (case.reception_visit, case.channel) == (visit, Case.Channel.IN_PERSON)
+    # 7 working days after Tue 03/06/2025: Wed 04 (1) ... Thu 12/06/2025 (7).
+    assert case.handling_due == dt.date(2025, 6, 12)
+
+
+def test_a_reception_visit_needs_the_in_person_channel(client, intake_officer, field):
+    from intake import services as intake_services
+
+    session = intake_services.reception_session_create(
+        by=intake_officer, held_on=dt.date(2026, 3, 2), kind="regular"
+    )
+    visit = intake_services.reception_visit_add(session=session, subject="denunciation")
+    client.force_login(intake_officer)
+    response = client.post(
+        reverse("intake:register"), petition_post(field, reception_visit=str(visit.pk))
+    )
+    assert "Đơn nhận tại buổi tiếp công dân có nguồn “trực tiếp”." in response.content.decode()
+    assert not Case.objects.exists()
