@@ -174,7 +174,7 @@ def test_a_denunciation_from_intake_to_closing(live_server, page, desk, people, 
     desk.become(verifier)
     desk.open_case(case)
     expect(page.locator("body")).not_to_contain_text("Trương Văn Kín")
-    expect(page.get_by_text("Người tố cáo A")).to_be_visible()
+    expect(page.locator("#reporters")).to_have_text("Người tố cáo A đại diện")
     desk.step("Thêm ghi chú", "Thêm ghi chú", **{"Ghi chú": "Đã làm việc với quản trị nhóm."})
     desk.step(
         "Báo cáo kết quả xác minh",

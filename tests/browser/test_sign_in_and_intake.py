@@ -58,8 +58,9 @@ def test_officer_registers_a_petition_with_two_signers(
     page.get_by_role("button", name="Vào sổ").click()
 
     expect(page.locator(".message")).to_contain_text("Đã vào sổ đơn số 2026-0001")
-    expect(page.get_by_text("Người tố cáo A")).to_be_visible()
-    expect(page.get_by_text("Người tố cáo B")).to_be_visible()
+    expect(page.locator("#reporters li")).to_have_text(
+        ["Người tố cáo A", "Người tố cáo B đại diện"]
+    )
     expect(page.locator("body")).not_to_contain_text("Bíẩn")
     expect(page.locator("body")).not_to_contain_text("Lâm Thị Kín")
     expect(page.locator(".deadline-box")).to_contain_text("11/03/2026")
