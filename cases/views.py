@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from cases import access, deadlines, selectors, services
 from cases import forms as case_forms
 from cases.forms import CaseFilterForm
-from cases.models import Case, Evidence
+from cases.models import Case, CaseNote, Evidence
 from intake.selectors import possible_duplicates_of_case
 from protection.models import Reporter, pseudonym
 
@@ -271,13 +271,15 @@ def _step_form(step: Step, case: Case, user, data=None, files=None):
     return step.form_class(data, files, case=case, user=user, prefix=step.slug, **extra)
 
 
-def _main_step(case: Case, actions: access.CaseActions) -> str:
+def _main_step(case: Case, actions: access.CaseActions, *, reported: bool) -> str:
     for slug in MAIN_STEPS.get(case.status, ()):
-        if getattr(actions, slug):
-            if slug == "report" and case.status == Case.Status.VERIFYING and actions.conclude:
-                # The head on a case under verification: the verifier reports, the head concludes.
-                continue
-            return slug
+        if not getattr(actions, slug):
+            continue
+        # The verifier reports (once, usually); the head, on a case under verification,
+        # concludes.
+        if slug == "report" and (reported or actions.conclude):
+            continue
+        return slug
     return ""
 
 
@@ -329,7 +331,12 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
         .order_by("position")
         .values_list("position", "is_representative")
     ]
-    main = _main_step(case, actions)
+    notes = list(case.notes.select_related("author"))
+    main = _main_step(
+        case,
+        actions,
+        reported=any(note.kind == CaseNote.Kind.VERIFICATION_REPORT for note in notes),
+    )
     panels = []
     for step in STEPS:
         if not getattr(actions, step.slug):
@@ -370,7 +377,7 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
             "timeline": selectors.case_timeline(case),
             "assignments": assignments,
             "evidence": evidence,
-            "notes": case.notes.select_related("author"),
+            "notes": notes,
             "deadline_state": selectors.deadline_state(
                 case, today, deadlines.due_soon_limit(today)
             ),

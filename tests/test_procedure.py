@@ -595,3 +595,22 @@ def test_a_plain_text_file_cut_inside_a_vietnamese_letter_is_still_text(client, 
     response = upload(client, accepted, "bien-ban.txt", text)
     assert "Đã lưu tài liệu" in response.content.decode()
     assert Evidence.objects.get().content_type == "text/plain"
+
+
+def test_the_step_that_moves_the_case_on_is_opened_for_whoever_takes_it(
+    client, accepted, head, verifier
+):
+    def opened(user):
+        client.force_login(user)
+        response = client.get(reverse("cases:detail", args=[accepted.pk]))
+        return [p["step"].slug for p in response.context["panels"] if p["open"]]
+
+    # Accepted, reporter not yet told: the head notifies.
+    assert opened(head) == ["notify"]
+    services.case_notify_reporter(case=accepted, by=head, on=D(2026, 3, 9))
+    services.case_assign(case=accepted, user=verifier, by=head, on=D(2026, 3, 9))
+    # Under verification: the verifier reports, the head concludes.
+    assert opened(verifier) == ["report"]
+    assert opened(head) == ["conclude"]
+    services.case_report_verification(case=accepted, by=verifier, text="Xong", on=D(2026, 3, 30))
+    assert opened(verifier) == []
