@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 
-WIDTH, HEIGHT = 720, 270
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 18, 40
+WIDTH, HEIGHT = 520, 250
+LEFT, RIGHT, TOP, BOTTOM = 30, 6, 16, 26
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 SERIES_CLASSES = 8
 

@@ -167,7 +167,7 @@ class Form:
     title: str
     head: str
     groups: tuple[Group, ...]
-    rows: tuple[tuple[str, str], ...]  # (label, key prefix); the last one is the total
+    rows: tuple[tuple[str, str], ...]  # (label, key prefix)
     tables: tuple = field(default=())
 
 
@@ -249,6 +249,8 @@ KIND_ROWS = {
     "feedback": gettext_lazy("Phản ánh"),
 }
 TOTAL = gettext_lazy("Tổng cộng")
+# Rows that add up the rows above them: printed bold.
+TOTAL_PREFIXES = ("petitions", "reception")
 
 
 def forms(figures: dict) -> list[Form]:
@@ -498,8 +500,8 @@ def _write_form(workbook: Workbook, form: Form, figures: dict, status) -> None:
 
     # One row per line of the form, the total last and bold.
     row = numbers + 1
-    for position, (label, prefix) in enumerate(form.rows):
-        is_total = position == len(form.rows) - 1 and len(form.rows) > 1
+    for label, prefix in form.rows:
+        is_total = prefix in TOTAL_PREFIXES
         label_cell = sheet.cell(row, 1, str(label))
         label_cell.alignment, label_cell.border = WRAP, BORDER
         for index, column in enumerate(columns, start=2):
@@ -511,7 +513,10 @@ def _write_form(workbook: Workbook, form: Form, figures: dict, status) -> None:
                 sheet.cell(row, index).font = BOLD
         row += 1
 
-    label_width = min(42, max(len(form.head), *(len(str(label)) for label, _p in form.rows)) + 2)
+    labels = [form.head, *(label for label, _p in form.rows)]
+    for table in form.tables:
+        labels += [table.head, *(label for label, _p in table.rows)]
+    label_width = min(42, max(len(str(label)) for label in labels) + 2)
     sheet.column_dimensions["A"].width = label_width
     widths = [_width_for(str(column.label)) for column in columns]
     for index, width in enumerate(widths, start=2):
@@ -519,6 +524,14 @@ def _write_form(workbook: Workbook, form: Form, figures: dict, status) -> None:
     sheet.row_dimensions[sub].height = 15 * max(
         _lines(str(column.label), width) for column, width in zip(columns, widths, strict=True)
     )
+    position = 0
+    group_lines = [1]
+    for group in form.groups:
+        span = len(group.columns)
+        if span > 1 or str(group.columns[0].label) != str(group.label):
+            group_lines.append(_lines(str(group.label), sum(widths[position : position + span])))
+        position += span
+    sheet.row_dimensions[top].height = 15 * max(group_lines)
 
     for table in form.tables:
         row = _write_table(sheet, table, figures, row + 1)
@@ -631,9 +644,9 @@ def form_grid(form: Form, figures: dict) -> dict:
         {
             "label": str(label),
             "values": [lookup(figures, f"{prefix}.{column.key}") for column in columns],
-            "total": position == len(form.rows) - 1 and len(form.rows) > 1,
+            "total": prefix in TOTAL_PREFIXES,
         }
-        for position, (label, prefix) in enumerate(form.rows)
+        for label, prefix in form.rows
     ]
     tables = [
         {

@@ -1,7 +1,11 @@
 """Keep the report read model (CaseFact) in step with the case timeline, in the same
-transaction as the step that changed it."""
+transaction as the step that changed it.
 
-from django.db.models.signals import post_delete, post_save
+Timeline events are never deleted on their own (they are the audit trail); code that rewrites
+them in bulk, or writes them with bulk_create, calls `reports.facts.facts_refresh`.
+"""
+
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Case, CaseEvent
@@ -9,15 +13,9 @@ from reports import facts
 
 
 @receiver(post_save, sender=CaseEvent, dispatch_uid="reports_fact_on_event")
-@receiver(post_delete, sender=CaseEvent, dispatch_uid="reports_fact_on_event_delete")
-def refresh_fact_on_event(sender, instance: CaseEvent, **kwargs):
-    if instance.kind not in facts.RELEVANT_KINDS:
+def refresh_fact_on_event(sender, instance: CaseEvent, raw: bool = False, **kwargs):
+    if raw or instance.kind not in facts.RELEVANT_KINDS:
         return
-    if (
-        kwargs.get("signal") is post_delete
-        and not Case.objects.filter(pk=instance.case_id).exists()
-    ):
-        return  # the case itself is being deleted; its fact goes with it
     facts.fact_refresh_case(instance.case)
 
 

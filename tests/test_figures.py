@@ -49,6 +49,10 @@ def register(by, *, kind, on, field=None, channel=Case.Channel.POST, corruption=
 
 @pytest.fixture
 def history(db, intake_officer, head):
+    return build_history(intake_officer, head)
+
+
+def build_history(intake_officer, head) -> dict[str, Case]:
     """Eleven petitions, each with a history that says something about Q1 and Q2 of 2026.
 
     Everything here took effect by 14/06/2026 (the end of Q2) except the steps `later` adds.
