@@ -149,9 +149,8 @@ def case_actions(user, case: Case, *, assigned: bool | None = None) -> CaseActio
 
 def may_see_identity(user, case: Case) -> bool:
     """Whether `user` may see what identifies the reporters of `case` (here: evidence marked as
-    identifying). The head, and the officer who registered the case."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.has_perm("protection.reveal_identity_any"):
-        return True
-    return case.registered_by_id == user.pk and user.has_perm("cases.register_case")
+    identifying): the head, the officer who registered it, or someone whose access request the
+    head granted. Protection owns that rule."""
+    from protection.access import identity_access
+
+    return identity_access(user, case) is not None

@@ -367,6 +367,10 @@ class CaseEvent(models.Model):
         RECUSED = "recused", _("Xin không tham gia")
         NOTE_ADDED = "note_added", _("Ghi chú")
         EVIDENCE_ADDED = "evidence_added", _("Bổ sung tài liệu, chứng cứ")
+        IDENTIFYING_EVIDENCE_DOWNLOADED = (
+            "identifying_evidence_downloaded",
+            _("Tải tài liệu có thể làm lộ danh tính"),
+        )
         VERIFICATION_REPORTED = "verification_reported", _("Báo cáo kết quả xác minh")
         EXTENDED = "extended", _("Gia hạn giải quyết")
         CONCLUDED = "concluded", _("Kết luận")

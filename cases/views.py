@@ -364,10 +364,12 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
             else ()
         )
         duplicate_hints = [(hint, hint.case_id in visible) for hint in hints]
-    may_see_identity = access.may_see_identity(user, case)
-    evidence = [
-        (item, may_see_identity or not item.identifying) for item in selectors.case_evidence(case)
-    ]
+    evidence = list(selectors.case_evidence(case))
+    # Asked only when there is something to hide (it costs a query for most users).
+    may_see_identity = any(item.identifying for item in evidence) and access.may_see_identity(
+        user, case
+    )
+    evidence = [(item, may_see_identity or not item.identifying) for item in evidence]
     return render(
         request,
         "cases/detail.html",
@@ -447,8 +449,10 @@ def evidence_download(request, pk: int, evidence_pk: int):
     inline, never cached."""
     case = selectors.case_detail(user=request.user, pk=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, case=case)
-    if evidence.identifying and not access.may_see_identity(request.user, case):
-        raise PermissionDenied
+    if evidence.identifying:
+        if not access.may_see_identity(request.user, case):
+            raise PermissionDenied
+        services.evidence_download_record(case=case, evidence=evidence, by=request.user)
     response = HttpResponse(evidence.content, content_type=evidence.content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=evidence.original_name

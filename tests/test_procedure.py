@@ -385,6 +385,19 @@ def test_identifying_evidence_is_downloaded_only_by_who_may_see_the_reporter(
     assert "Đơn gốc viết tay" not in page
     assert "don-goc.pdf" not in page
     assert "Tài liệu mật" in page
+    downloads = accepted.events.filter(kind=CaseEvent.Kind.IDENTIFYING_EVIDENCE_DOWNLOADED)
+    assert [event.actor for event in downloads.order_by("id")] == [intake_officer, head]
+    # Once the head grants the verifier's request to see the identity, the file opens too.
+    from protection import services as protection_services
+
+    request = protection_services.identity_access_request(
+        case=accepted, by=verifier, reason="Cần đối chiếu chữ ký trên đơn gốc."
+    )
+    protection_services.identity_access_decide(
+        access_request=request, by=head, grant=True, reason="Đồng ý trong 7 ngày.", days=7
+    )
+    assert client.get(url).status_code == 200
+    assert downloads.filter(actor=verifier).exists()
 
 
 # --- Extension, conclusion, closing ---------------------------------------------------------
