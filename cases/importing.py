@@ -602,9 +602,10 @@ _COLUMN_LABELS = {
 }
 
 
-def import_key(values: dict) -> str:
+def import_key(values: dict, *, key: str | None = None) -> str:
     """A keyed hash of the petition columns: the same petition gives the same key whatever the
-    spelling of its dates and booleans, and whatever happened to it since."""
+    spelling of its dates and booleans, and whatever happened to it since. Keyed with the blind
+    index key, since the columns include the reporter's identity."""
     reporter = values["reporter"]
     canonical = {
         "kind": values["kind"],
@@ -620,13 +621,13 @@ def import_key(values: dict) -> str:
         else [
             _normal(reporter.full_name),
             crypto.normalize_digits(reporter.id_number),
-            crypto.normalize_digits(reporter.phone),
+            crypto.normalize_phone(reporter.phone),
             _normal(reporter.address),
             _normal(reporter.email),
         ],
     }
     message = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return crypto.blind_index(message, purpose=IMPORT_KEY_PURPOSE)
+    return crypto.blind_index(message, purpose=IMPORT_KEY_PURPOSE, key=key)
 
 
 def _check_header(header: list[str]) -> tuple[list[str], list[RowError]]:
@@ -710,10 +711,16 @@ def _blank(cell: Cell) -> bool:
 def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> None:
     """Sort valid rows into new ones and ones already imported; a number or a petition twice in
     the file, or a number another petition already holds, is an error."""
+    # While `rotate_keys --blind-index` runs, rows imported under the previous key must still
+    # be recognised; the key stored is always the current one.
+    current_key, *previous_keys = crypto.blind_index_keys()
+    variants: dict[str, str] = {}
     for _line, values in parsed:
-        values["key"] = import_key(values)
+        values["key"] = import_key(values, key=current_key)
+        variants[values["key"]] = values["key"]
+        for previous in previous_keys:
+            variants[import_key(values, key=previous)] = values["key"]
     numbers = [values["number"] for _line, values in parsed if values["number"]]
-    keys = [values["key"] for _line, values in parsed]
     existing_numbers = {}
     for chunk in _chunks(numbers, 500):
         existing_numbers.update(
@@ -723,9 +730,10 @@ def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> None:
             )
         )
     existing_keys = set()
-    for chunk in _chunks(keys, 500):
+    for chunk in _chunks(list(variants), 500):
         existing_keys.update(
-            CaseEvent.objects.filter(
+            variants[found]
+            for found in CaseEvent.objects.filter(
                 kind=CaseEvent.Kind.RECEIVED, data__import_key__in=chunk
             ).values_list("data__import_key", flat=True)
         )
@@ -805,9 +813,16 @@ def run_import(
         for done, row in enumerate(plan.rows, start=1):
             try:
                 _replay(row, by=by, source=source, rules=rules, calendar=calendar)
-            except (case_services.ProcedureError, deadlines.MissingTimeLimitRule) as error:
-                # Whatever the checks above missed: roll everything back and say where.
-                message = "; ".join(error.messages) if hasattr(error, "messages") else str(error)
+            except case_services.ProcedureError as error:
+                # A step the checks above let through and the procedure refused: roll every
+                # row back and say where. The procedure's messages name no reporter.
+                raise ImportFailed([RowError(row.line, "", "; ".join(error.messages))]) from error
+            except deadlines.MissingTimeLimitRule as error:
+                message = _("Chưa có thời hạn theo luật áp dụng cho các ngày của dòng này.")
+                raise ImportFailed([RowError(row.line, "", message)]) from error
+            except ValidationError as error:
+                # From another app's service (the reporter's): its message might quote a value.
+                message = _("Không ghi được dòng này (thông tin người gửi đơn không hợp lệ).")
                 raise ImportFailed([RowError(row.line, "", message)]) from error
             if progress is not None and (done % progress_every == 0 or done == total):
                 progress(done, total)

@@ -39,6 +39,9 @@ from protection import crypto
 PENDING_KEY = "pending_import"
 PENDING_SECONDS = 60 * 60
 PREVIEW_ROWS = 50
+# Above this many rows an import in one web request may outlast the server's timeout (every row
+# goes through the procedure's services, a few dozen rows a second); the page says so.
+LARGE_FILE_ROWS = 2000
 
 
 # What each column of an import file holds, shown on the upload page (README has the same).
@@ -107,6 +110,7 @@ def _case_import(request):
     context = {
         "max_mb": importing.IMPORT_MAX_BYTES // (1024 * 1024),
         "columns": COLUMN_HELP,
+        "large_file_rows": LARGE_FILE_ROWS,
         "form": ImportForm(),
     }
     if request.method != "POST":

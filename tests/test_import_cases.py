@@ -25,6 +25,7 @@ IDENTITY_MARKERS = (
     REPORTER.email,
     "Marker",
 )
+ACCEPTED = {"decision": "accepted", "decision_on": "2026-03-05"}
 
 
 def row(**values) -> dict:
@@ -259,9 +260,6 @@ def test_reporter_identity_is_encrypted_on_the_way_in(run_import, db):
 
 
 # Validation: one bad row and nothing is imported -------------------------------------------
-
-
-ACCEPTED = {"decision": "accepted", "decision_on": "2026-03-05"}
 
 
 def future_day() -> str:
@@ -639,7 +637,8 @@ def test_an_upload_with_bad_rows_lists_them_without_their_content(client, head):
 def test_upload_without_a_file_asks_for_one(client, head):
     client.force_login(head)
     response = client.post(reverse("cases:import"), {"action": "preview"})
-    assert "has-error" in response.content.decode()
+    assert "Trường này là bắt buộc." in response.content.decode()
+    assert "Xác nhận nhập" not in response.content.decode()
 
 
 def test_the_file_waiting_for_confirmation_is_encrypted(client, head):
@@ -698,3 +697,31 @@ def test_the_template_file_is_the_header_row(client, head):
     client.force_login(head)
     response = client.get(reverse("cases:import_template"))
     assert response.content.decode("utf-8-sig").strip() == ",".join(importing.COLUMNS)
+
+
+def test_a_step_the_procedure_refuses_mid_import_rolls_back_every_row(make_case):
+    plan = importing.plan_import(
+        csv_bytes([row(summary="Đơn một"), row(number="TC-5/2026", summary="Đơn hai")])
+    )
+    # Someone registers a petition under the same number between the check and the import.
+    make_case(number="TC-5/2026", summary="Vào sổ bằng tay trong lúc đó")
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.run_import(plan)
+
+    assert [str(error) for error in failed.value.errors] == ["Dòng 3: Số đơn TC-5/2026 đã tồn tại."]
+    assert Case.objects.count() == 1
+
+
+def test_rows_imported_before_a_blind_index_key_rotation_are_still_recognised(
+    run_import, db, settings
+):
+    data = csv_bytes([row()])
+    run_import(data)
+    settings.OLD_BLIND_INDEX_KEY = settings.BLIND_INDEX_KEY
+    settings.BLIND_INDEX_KEY = "a-new-blind-index-key-for-this-test-0123456789"
+
+    outcome = run_import(data)
+
+    assert "bỏ qua 1 đơn" in outcome.out
+    assert Case.objects.count() == 1
