@@ -25,7 +25,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,20 +52,13 @@ SESSION_MODES = list(ReceptionSession.Mode.values)
 VISIT_SUBJECTS = list(ReceptionVisit.Subject.values)
 
 
-def due_in_force(end: dt.date) -> models.Case:
-    """The due date in force on `end` for a case still in progress then."""
+def resolution_due_in_force(end: dt.date) -> models.Case:
+    """The resolution due date in force on `end` for a case accepted by then: the latest
+    extension's, else the acceptance's."""
     return models.Case(
-        models.When(
-            accepted_on__lte=end,
-            then=models.Case(
-                models.When(ext2_on__lte=end, then=F("ext2_due")),
-                models.When(ext1_on__lte=end, then=F("ext1_due")),
-                default=F("accepted_due"),
-            ),
-        ),
-        # Handled without acceptance and still open: urged, waiting for the competent agency.
-        models.When(handled_on__lte=end, then=Value(None, output_field=models.DateField())),
-        default=F("handling_due"),
+        models.When(ext2_on__lte=end, then=F("ext2_due")),
+        models.When(ext1_on__lte=end, then=F("ext1_due")),
+        default=F("accepted_due"),
         output_field=models.DateField(),
     )
 
@@ -77,9 +71,11 @@ def _petition_aggregates(start: dt.date, end: dt.date) -> dict[str, Count]:
     conditions = {
         "received": Q(received_on__gte=start),
         "carried_over": Q(received_on__lt=start),
-        "resolved": resolved,
-        "overdue": open_at_end & Q(due_at_end__lt=end),
-        "handled": Q(handled_on__lte=end),
+        # Overdue is one of two: past the handling due date with no decision yet, or accepted
+        # and past the resolution due date in force (an urged case has nothing due from us).
+        "overdue_handling": open_at_end
+        & (Q(handled_on__isnull=True) | Q(handled_on__gt=end))
+        & Q(handling_due__lt=end),
         "eligible": Q(eligible_on__lte=end, eligible=True),
         "decision_accepted": accepted,
         **{f"decision_{name}": Q(decision=name, decision_on__lte=end) for name in CLOSING},
@@ -95,7 +91,7 @@ def _petition_aggregates(start: dt.date, end: dt.date) -> dict[str, Count]:
         "res_accepted": Q(accepted_on__gte=start, accepted_on__lte=end),
         "res_resolved": accepted & resolved,
         "res_withdrawn": accepted & resolved & Q(finish_kind="withdrawn"),
-        "res_overdue": accepted & open_at_end & Q(due_at_end__lt=end),
+        "res_overdue": accepted & open_at_end & Q(resolution_due_at_end__lt=end),
         "res_met": accepted & resolved & Q(resolution_on_time=True),
     }
     return {name: Count("pk", filter=condition) for name, condition in conditions.items()}
@@ -111,7 +107,7 @@ def petition_cube(period: Period) -> list[dict]:
     return list(
         CaseFact.objects.filter(received_on__lte=end)
         .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=start))
-        .alias(due_at_end=due_in_force(end))
+        .alias(resolution_due_at_end=resolution_due_in_force(end))
         .values("kind", "field_id", "channel")
         .annotate(**_petition_aggregates(start, end))
         .order_by()
@@ -128,27 +124,32 @@ def _sum_rows(rows) -> dict[str, int]:
 
 def _petition_figures(raw: dict[str, int]) -> dict:
     total = raw["carried_over"] + raw["received"]
-    # The decisions in force at the end add up to `handled`.
+    # A case is handled once a decision (urging included) is in force, and each handled case
+    # has exactly one decision in force: they add up (one aggregate fewer per row).
     decisions = {name: raw[f"decision_{name}"] for name in DECISIONS}
+    handled = sum(decisions.values())
+    # Likewise every finished case ended one way; a closing decision in force at the end is
+    # also how the case ended.
+    outcomes = {
+        **{name: raw[f"outcome_{name}"] for name in OUTCOMES[:3]},
+        **{name: raw[f"decision_{name}"] for name in CLOSING},
+    }
+    resolved = sum(outcomes.values())
     res_total = raw["res_carried_over"] + raw["res_accepted"]
     return {
         "carried_over": raw["carried_over"],
         "received": raw["received"],
         "total": total,
-        "handled": raw["handled"],
-        "not_handled": total - raw["handled"],
+        "handled": handled,
+        "not_handled": total - handled,
         "eligible": raw["eligible"],
-        "resolved": raw["resolved"],
-        "in_progress": total - raw["resolved"],
-        "overdue": raw["overdue"],
+        "resolved": resolved,
+        "in_progress": total - resolved,
+        "overdue": raw["overdue_handling"] + raw["res_overdue"],
         "by_decision": decisions,
-        "by_outcome": {
-            **{name: raw[f"outcome_{name}"] for name in OUTCOMES[:3]},
-            # A closing handling decision in force at the end is also how the case ended.
-            **{name: raw[f"decision_{name}"] for name in CLOSING},
-        },
+        "by_outcome": outcomes,
         "findings": {name: raw[f"finding_{name}"] for name in FINDINGS},
-        "deadline": {"met": raw["met"], "missed": raw["resolved"] - raw["met"]},
+        "deadline": {"met": raw["met"], "missed": resolved - raw["met"]},
         "extensions": {
             "cases": raw["extended"],
             "granted": raw["ext1_granted"] + raw["ext2_granted"],
@@ -270,35 +271,47 @@ def _reception(period: Period) -> dict:
     )
     for row in sessions:
         groups[row["kind"], row["mode"]]["sessions"] += row["sessions"]
+    # Petitions registered in a visit, counted per visit through the index on
+    # Case.reception_visit: a join the other way round would read every case.
+    visit_cases = Coalesce(
+        Subquery(
+            Case.objects.filter(reception_visit=OuterRef("pk"))
+            .order_by()
+            .values("reception_visit")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
     visits = (
         ReceptionVisit.objects.filter(**{f"session__{k}": v for k, v in held.items()})
+        .alias(visit_cases=visit_cases)
         .values("session__kind", "session__mode")
         .annotate(
             visits=Count("pk"),
             people=Sum("people_count", default=0),
             large_groups=Count("pk", filter=Q(is_large_group=True)),
             large_group_people=Sum("people_count", filter=Q(is_large_group=True), default=0),
+            cases_first=Sum("visit_cases", filter=Q(is_repeat=False), default=0),
+            cases_repeat=Sum("visit_cases", filter=Q(is_repeat=True), default=0),
             **{subject: Count("pk", filter=Q(subject=subject)) for subject in VISIT_SUBJECTS},
         )
         .order_by()
     )
+    summed = (
+        "visits",
+        "people",
+        "large_groups",
+        "large_group_people",
+        "cases_first",
+        "cases_repeat",
+        *VISIT_SUBJECTS,
+    )
     for row in visits:
         group = groups[row["session__kind"], row["session__mode"]]
-        for key in ("visits", "people", "large_groups", "large_group_people", *VISIT_SUBJECTS):
+        for key in summed:
             group[key] += row[key]
-    cases = (
-        Case.objects.filter(**{f"reception_visit__session__{k}": v for k, v in held.items()})
-        .values("reception_visit__session__kind", "reception_visit__session__mode")
-        .annotate(
-            cases_first=Count("pk", filter=Q(reception_visit__is_repeat=False)),
-            cases_repeat=Count("pk", filter=Q(reception_visit__is_repeat=True)),
-        )
-        .order_by()
-    )
-    for row in cases:
-        group = groups[row["reception_visit__session__kind"], row["reception_visit__session__mode"]]
-        group["cases_first"] += row["cases_first"]
-        group["cases_repeat"] += row["cases_repeat"]
 
     def total(selected) -> dict[str, int]:
         result = dict.fromkeys(RECEPTION_KEYS, 0)

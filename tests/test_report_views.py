@@ -94,8 +94,8 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     client.get(REPORT, {"preset": "2026-Q2"})
     # session, user, user permissions, group permissions, fields, the petitions pass over the
     # read model, protection requests, protection measures, retaliation reports, identity
-    # reveals, reception sessions, visits, cases received in reception, the snapshot
-    with django_assert_num_queries(14):
+    # reveals, reception sessions, visits with their petitions, the snapshot
+    with django_assert_num_queries(13):
         assert client.get(REPORT, {"preset": "2026-Q2"}).status_code == 200
 
 
