@@ -278,7 +278,8 @@ def _reception(period: Period) -> dict:
             Case.objects.filter(reception_visit=OuterRef("pk"))
             .order_by()
             .values("reception_visit")
-            .annotate(n=Count("pk"))
+            # COUNT(*) lets PostgreSQL answer from the index alone.
+            .annotate(n=Count("*"))
             .values("n"),
             output_field=models.IntegerField(),
         ),
