@@ -105,7 +105,7 @@ def case_import(request):
 
 
 @csrf_protect
-@sensitive_variables("data", "plan")
+@sensitive_variables("data", "plan", "upload", "form")
 def _case_import(request):
     context = {
         "max_mb": importing.IMPORT_MAX_BYTES // (1024 * 1024),
@@ -144,6 +144,7 @@ def _case_import(request):
     )
 
 
+@sensitive_variables("data", "_plan")
 def _confirm(request, context):
     data, name = _pending_load(request)
     if data is None:
@@ -199,6 +200,7 @@ def _preview(plan: importing.ImportPlan) -> dict:
     }
 
 
+@sensitive_variables("data")
 def _pending_save(request, data: bytes, name: str) -> None:
     _pending_discard(request)
     store = HoldingStore()
@@ -210,7 +212,7 @@ def _pending_save(request, data: bytes, name: str) -> None:
     request.session[PENDING_KEY] = store.session_key
 
 
-@sensitive_variables("store")
+@sensitive_variables("store", "token", "data")
 def _pending_load(request) -> tuple[bytes | None, str]:
     key = request.session.get(PENDING_KEY)
     if not key:

@@ -184,6 +184,25 @@ def test_an_especially_complex_denunciation_gets_both_extensions(run_import, db)
     assert case.resolution_due == dt.date(2026, 6, 5)
 
 
+def test_a_complex_complaint_gets_the_longer_limit_of_the_law(run_import, db):
+    data = csv_bytes(
+        [
+            row(
+                kind="complaint",
+                received_on="2026-01-05",
+                decision="accepted",
+                decision_on="2026-01-12",
+                extension="complex",
+            )
+        ]
+    )
+    run_import(data)
+    case = Case.objects.get()
+    assert case.extension == Case.Extension.COMPLEX
+    # 45 days instead of 30 after Mon 12/01: Thu 26/02, after the Tết holidays
+    assert case.resolution_due == dt.date(2026, 2, 26)
+
+
 def test_withdrawn_petition_ends_on_its_withdrawal_date(run_import, db):
     data = csv_bytes(
         [row(decision="accepted", decision_on="2026-03-05", withdrawn_on="20/03/2026")]
