@@ -11,7 +11,6 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case, CaseCounter, CaseEvent
 from protection.models import Reporter
-from reports.models import CaseFact
 from tests.test_import_cases import ACCEPTED, IDENTITY_MARKERS, anonymous_row, csv_bytes, row
 
 COLUMNS = [
@@ -265,11 +264,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_export(tmp_pat
         {**source_by_summary[summaries[line["number"]]], **_shared(line)} for line in first_rows
     ]
 
-    # An empty database: no case, no number handed out yet. (The report facts go explicitly:
-    # deleting a case's events re-creates its fact through the reports signal.)
+    # An empty database: no case, no number handed out yet.
     Case.objects.all().delete()
     CaseCounter.objects.all().delete()
-    CaseFact.objects.all().delete()
     assert not Reporter.objects.exists() and not CaseEvent.objects.exists()
 
     second_file = tmp_path / "lan-2.csv"
