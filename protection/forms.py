@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils.crypto import get_random_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
@@ -13,12 +14,12 @@ from protection.models import (
     ProtectionRequest,
     Reporter,
 )
-from protection.selectors import LogFilters, ProtectionFilters, field_labels
+from protection.selectors import LogFilters, ProtectionFilters
 from protection.services import MeasureData, PersonData, ReporterData
 
 REASON_HELP = _(
     "Không ghi họ tên, địa chỉ hay thông tin nhận diện người gửi đơn vào lý do: lý do được "
-    "lưu trong nhật ký và hiện trên diễn biến vụ việc."
+    "lưu trong nhật ký truy cập danh tính."
 )
 
 # --- One-time form tokens -------------------------------------------------------------------
@@ -61,7 +62,11 @@ class RevealForm(forms.Form):
     fields_shown = forms.MultipleChoiceField(
         label=_("Thông tin cần xem"),
         widget=forms.CheckboxSelectMultiple,
-        choices=list(zip(IDENTITY_FIELDS, field_labels(IDENTITY_FIELDS), strict=True)),
+        # Lazy labels: translated when the form is shown, in the user's language.
+        choices=[
+            (name, capfirst(Reporter._meta.get_field(name).verbose_name))
+            for name in IDENTITY_FIELDS
+        ],
         initial=list(IDENTITY_FIELDS),
     )
     reason = ReasonField(label=_("Lý do cần xem danh tính"))
@@ -97,7 +102,10 @@ class ReporterCorrectionForm(forms.Form):
 class AccessRequestForm(forms.Form):
     reason = ReasonField(
         label=_("Lý do cần xem danh tính"),
-        help_text=_("Lãnh đạo xem lý do này để quyết định. ") + REASON_HELP,
+        help_text=_(
+            "Lãnh đạo xem lý do này để quyết định; lý do hiện trên diễn biến vụ việc. Không ghi "
+            "thông tin nhận diện người gửi đơn."
+        ),
     )
 
 
@@ -181,13 +189,17 @@ class ProtectionRequestForm(forms.Form):
 
 
 class ProtectedPersonForm(forms.Form):
+    # Blank by default: a row whose relation is left blank is an unused row, not a person.
     relation = forms.ChoiceField(
-        label=_("Người cần bảo vệ"), choices=ProtectedPerson.Relation.choices
+        label=_("Người cần bảo vệ"),
+        choices=[("", "—"), *ProtectedPerson.Relation.choices],
+        required=False,
     )
     reporter = forms.ModelChoiceField(
         label=_("Là / là người thân của"),
         queryset=Reporter.objects.none(),
         empty_label=None,
+        required=False,
     )
     full_name = forms.CharField(
         label=_("Họ và tên người thân"),
@@ -210,10 +222,21 @@ class ProtectedPersonForm(forms.Form):
             )
             self.fields["reporter"].label_from_instance = lambda r: r.pseudonym
 
+    @property
+    def is_person(self) -> bool:
+        return bool(self.cleaned_data.get("relation"))
+
     def clean(self):
         cleaned = super().clean()
         relation = cleaned.get("relation")
-        is_relative = relation and relation != ProtectedPerson.Relation.REPORTER
+        typed = any(cleaned.get(name) for name in ("full_name", "id_number", "phone", "address"))
+        if not relation:
+            if typed:
+                self.add_error("relation", _("Hãy chọn quan hệ của người cần bảo vệ."))
+            return cleaned
+        if cleaned.get("reporter") is None:
+            self.add_error("reporter", _("Hãy chọn người tố cáo."))
+        is_relative = relation != ProtectedPerson.Relation.REPORTER
         if is_relative and not (cleaned.get("full_name") or "").strip():
             self.add_error("full_name", _("Hãy ghi họ và tên người thân cần được bảo vệ."))
         return cleaned
@@ -253,19 +276,40 @@ class BasePersonFormSet(forms.BaseFormSet):
         return form
 
 
-PersonFormSet = forms.formset_factory(
-    ProtectedPersonForm, formset=BasePersonFormSet, extra=1, min_num=1, validate_min=True
-)
+PersonFormSet = forms.formset_factory(ProtectedPersonForm, formset=BasePersonFormSet, extra=1)
 
 
 class MeasureForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Biện pháp"), choices=ProtectionMeasure.Kind.choices)
-    carried_out_by = forms.CharField(label=_("Cơ quan, người thực hiện"), max_length=300)
-    started_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DateInput)
+    # Blank by default, so an unused row of the decision's formset is left out.
+    kind = forms.ChoiceField(
+        label=_("Biện pháp"), choices=[("", "—"), *ProtectionMeasure.Kind.choices], required=False
+    )
+    carried_out_by = forms.CharField(
+        label=_("Cơ quan, người thực hiện"), max_length=300, required=False
+    )
+    started_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DateInput, required=False)
     ended_on = forms.DateField(label=_("Ngày kết thúc (dự kiến)"), required=False, widget=DateInput)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    @property
+    def is_measure(self) -> bool:
+        return bool(self.cleaned_data.get("kind"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("kind"):
+            # A lone form (adding one measure) must name one; a formset's blank row is unused.
+            typed = any(cleaned.get(n) for n in ("carried_out_by", "started_on", "ended_on"))
+            if typed or not self.empty_permitted:
+                self.add_error("kind", _("Hãy chọn biện pháp bảo vệ."))
+            return cleaned
+        if not (cleaned.get("carried_out_by") or "").strip():
+            self.add_error("carried_out_by", _("Hãy ghi cơ quan, người thực hiện."))
+        if not cleaned.get("started_on"):
+            self.add_error("started_on", _("Hãy ghi ngày bắt đầu."))
+        return cleaned
 
     def data_object(self) -> MeasureData:
         data = self.cleaned_data

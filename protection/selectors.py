@@ -532,8 +532,11 @@ def protection_panel(case) -> ProtectionPanel:
     requests = list(
         ProtectionRequest.objects.filter(case=case)
         .annotate(
+            # distinct: the two joins multiply each other's rows
             measures_in_force=Count(
-                "measures", filter=Q(measures__status=ProtectionMeasure.Status.IN_FORCE)
+                "measures",
+                filter=Q(measures__status=ProtectionMeasure.Status.IN_FORCE),
+                distinct=True,
             ),
             persons_count=Count("persons", distinct=True),
         )

@@ -98,6 +98,12 @@ def reporter_indexes(reporter: Reporter, *, key: str | None = None) -> dict[str,
     }
 
 
+def _field_labels(names) -> list[str]:
+    """Field names as the screens say them; never their values."""
+    labels = {f.name: str(f.verbose_name) for f in Reporter._meta.fields}
+    return [labels.get(name, name) for name in names]
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -221,6 +227,7 @@ def identity_reveal(
         case=case,
         kind=_kinds().IDENTITY_REVEALED,
         by=by,
+        note=_("Thông tin đã xem: %(fields)s.") % {"fields": ", ".join(_field_labels(chosen))},
         data={
             "reveal_id": reveal.pk,
             "fields": chosen,
@@ -286,7 +293,8 @@ def reporter_correct(
         case=case,
         kind=_kinds().IDENTITY_REVEALED,
         by=by,
-        note=_("Đính chính thông tin người gửi đơn."),
+        note=_("Đính chính %(fields)s của %(who)s.")
+        % {"fields": ", ".join(_field_labels(changed)), "who": reporter.pseudonym},
         data={"action": "correct", "fields": changed, "reporter": reporter.pseudonym},
     )
     return changed
@@ -455,6 +463,11 @@ def protection_request_record(
         kind=_kinds().PROTECTION_REQUESTED,
         by=by,
         on=received_on,
+        note=_("%(channel)s; đề nghị: %(measures)s.")
+        % {
+            "channel": request.get_channel_display(),
+            "measures": ", ".join(request.requested_measure_labels).lower(),
+        },
         data={
             "protection_request_id": request.pk,
             "channel": channel,
@@ -512,6 +525,8 @@ def _measure_create(request, by, measure: MeasureData) -> ProtectionMeasure:
         kind=_kinds().PROTECTION_MEASURE,
         by=by,
         on=min(measure.started_on, _today()),
+        note=_("Áp dụng: %(kind)s; thực hiện: %(by)s.")
+        % {"kind": created.get_kind_display().lower(), "by": created.carried_out_by},
         data={
             "protection_request_id": request.pk,
             "measure_id": created.pk,
@@ -570,7 +585,9 @@ def protection_decide(
         kind=_kinds().PROTECTION_DECIDED,
         by=by,
         on=decided_on,
-        note=request.decision_reason,
+        note=" ".join(
+            filter(None, [str(request.get_status_display()) + ".", request.decision_reason])
+        ),
         document_number=request.decision_document,
         data={
             "protection_request_id": request.pk,
@@ -620,7 +637,15 @@ def protection_measure_end(
         kind=_kinds().PROTECTION_MEASURE,
         by=by,
         on=ended_on,
-        note=note.strip(),
+        note=" ".join(
+            filter(
+                None,
+                [
+                    _("Kết thúc: %(kind)s.") % {"kind": measure.get_kind_display().lower()},
+                    note.strip(),
+                ],
+            )
+        ),
         data={
             "protection_request_id": request.pk,
             "measure_id": measure.pk,

@@ -427,7 +427,7 @@ def protection_request_create(request, case_pk: int):
     form = forms.ProtectionRequestForm(request.POST or None)
     person_formset = forms.PersonFormSet(request.POST or None, prefix="persons", case=case)
     if request.method == "POST" and form.is_valid() and person_formset.is_valid():
-        persons = [f.data_object() for f in person_formset if f.has_changed()]
+        persons = [f.data_object() for f in person_formset if f.is_person]
         data = form.cleaned_data
         try:
             protection_request = services.protection_request_record(
@@ -490,7 +490,7 @@ def protection_decide(request, pk: int):
                 decided_on=data["decided_on"],
                 reason=data["reason"],
                 document_number=data["document_number"],
-                measures=[m.data_object() for m in measures if m.has_changed()],
+                measures=[m.data_object() for m in measures if m.has_changed() and m.is_measure],
             )
         except ValidationError as error:
             _errors(form, error)

@@ -1,4 +1,5 @@
 import json
+import unicodedata
 
 import pytest
 from cryptography.fernet import Fernet
@@ -80,3 +81,141 @@ def test_pseudonym_is_what_the_reporter_prints_as(make_case):
     make_case()
     reporter = Reporter.objects.get()
     assert str(reporter) == "Người tố cáo A"
+
+
+# --- Every lookup, every field, every table ---------------------------------------------------
+
+
+def encrypted_fields():
+    from django.apps import apps
+
+    from protection.fields import EncryptedMixin
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedMixin):
+                yield model, field
+
+
+def test_every_lookup_but_isnull_raises_on_every_encrypted_field(db):
+    fields = list(encrypted_fields())
+    assert {(m._meta.label, f.name) for m, f in fields} >= {
+        ("protection.Reporter", "full_name"),
+        ("protection.HistoricalReporter", "phone"),
+        ("protection.ProtectedPerson", "address"),
+        ("cases.Evidence", "content"),
+    }
+    for model, field in fields:
+        base = type(field).__mro__[2]  # TextField or BinaryField
+        for lookup in base.get_class_lookups():
+            if lookup == "isnull":
+                continue
+            with pytest.raises(FieldError, match=f"{model._meta.label}.{field.name}"):
+                model.objects.filter(**{f"{field.name}__{lookup}": "x"}).exists()
+        assert model.objects.filter(**{f"{field.name}__isnull": True}).count() == 0
+
+
+def test_transforms_and_ordering_tricks_on_encrypted_fields_raise(make_case):
+    make_case()
+    with pytest.raises(FieldError):
+        Reporter.objects.filter(full_name__lower="x").exists()
+    with pytest.raises(FieldError):
+        Reporter.objects.filter(full_name__unaccent__icontains="x").exists()
+
+
+def test_evidence_bytes_are_ciphertext_in_the_table_and_in_dumps(make_case, head, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import services as case_services
+    from cases.models import Evidence
+
+    case = make_case()
+    case_services.evidence_add(
+        case=case,
+        by=head,
+        upload=SimpleUploadedFile("don.txt", "Chữ ký Marker-Secret".encode(), "text/plain"),
+        description="Đơn gốc",
+    )
+    assert "Marker-Secret" not in raw_rows("cases_evidence")
+    output = tmp_path / "evidence.json"
+    call_command("dumpdata", "cases.evidence", output=str(output))
+    dumped = json.loads(output.read_text())[0]["fields"]["content"]
+    assert dumped.startswith("fernet:") and "Marker" not in output.read_text()
+    Evidence.objects.all().delete()
+    call_command("loaddata", str(output), verbosity=0)
+    assert Evidence.objects.get().content == "Chữ ký Marker-Secret".encode()
+
+
+def test_a_value_no_key_decrypts_names_its_field_and_never_shows_the_ciphertext(
+    make_case, settings
+):
+    make_case()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT full_name FROM protection_historicalreporter")
+        token = cursor.fetchone()[0]
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(DecryptionError) as raised:
+        list(Reporter.history.all())
+    message = str(raised.value)
+    assert "protection.HistoricalReporter.full_name" in message
+    assert token not in message and token[:20] not in message
+
+
+# --- The blind index ----------------------------------------------------------------------
+
+
+def test_names_match_whatever_the_unicode_form_case_and_spacing():
+    from protection.services import index_name
+
+    composed = "Nguyễn Văn An"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert (
+        index_name(composed)
+        == index_name(decomposed)
+        == index_name("  NGUYỄN   văn\u00a0AN ")
+        == index_name("nguyễn văn an")
+    )
+    assert index_name("Nguyễn Văn Ân") != index_name(composed)  # diacritics still count
+
+
+def test_phones_and_id_numbers_match_on_digits_alone():
+    from protection.services import index_id_number, index_phone
+
+    assert index_phone("0912 345 678") == index_phone("0912.345.678") == index_phone("0912345678")
+    assert (
+        index_phone("+84 912 345 678")
+        == index_phone("0084912345678")
+        == index_phone("0912-345-678")
+    )
+    assert index_phone("０９１２３４５６７８") == index_phone("0912345678")  # full-width digits
+    assert index_id_number("096 123 456 789") == index_id_number("096123456789")
+    # The same digits as a phone and as an ID number do not give the same index.
+    assert index_id_number("0912345678") != index_phone("0912345678")
+    assert index_phone("") == "" and index_id_number("không có") == ""
+
+
+def test_the_blind_index_uses_its_own_key(settings):
+    import hashlib
+    import hmac
+
+    from protection.services import index_phone
+
+    under_current = index_phone("0912345678")
+    with_secret_key = hmac.new(
+        settings.SECRET_KEY.encode(), b"phone\x000912345678", hashlib.sha256
+    ).hexdigest()
+    assert under_current != with_secret_key
+    settings.BLIND_INDEX_KEY = "another-blind-index-key-0123456789-abcdef"
+    assert index_phone("0912345678") != under_current
+
+
+def test_saving_a_reporter_keeps_its_indexes_in_step(make_case):
+    from protection.services import index_phone
+
+    make_case()
+    reporter = Reporter.objects.get()
+    reporter.phone = "0988 777 666"
+    reporter.save(update_fields=["phone"])
+    reporter.refresh_from_db()
+    assert reporter.phone_index == index_phone("0988777666")

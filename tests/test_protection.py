@@ -200,7 +200,7 @@ def test_granting_needs_a_measure_and_refusing_needs_reasons(protection_request,
     protection_request.refresh_from_db()
     assert protection_request.status == "refused"
     event = case_event(protection_request, CaseEvent.Kind.PROTECTION_DECIDED)
-    assert event.note == "Không có căn cứ cho thấy bị đe dọa"
+    assert event.note == "Không áp dụng. Không có căn cứ cho thấy bị đe dọa"
 
 
 def case_event(protection_request, kind):

@@ -150,6 +150,140 @@ class DemoBuilder:
                 by=self.users["chanhthanhtra"],
                 note="Có quan hệ họ hàng với người bị tố cáo.",
             )
+        self.create_protection()
+
+    def create_protection(self) -> None:
+        """Reporter protection and identity access, through protection.services: a request
+        granted with measures and a retaliation report, an emergency request by phone that
+        ended, a refused one, and a verifier's pending request to see a reporter's identity."""
+        from protection import services as protection_services
+        from protection.services import MeasureData, PersonData
+
+        head, officer = self.users["chanhthanhtra"], self.users["tiepdan"]
+        denunciations = list(
+            Case.objects.filter(
+                kind=Case.Kind.DENUNCIATION,
+                anonymous=False,
+                status__in=[Case.Status.VERIFYING, Case.Status.CONCLUDED, Case.Status.CLOSED],
+                received_on__lte=self.today - dt.timedelta(days=30),
+            )
+            .exclude(conflicts__isnull=False)
+            .order_by("received_on")
+        )
+        if len(denunciations) < 3:
+            return
+        self.say("Adding reporter protection and identity access requests…")
+
+        def on(case, days):
+            return min(case.received_on + dt.timedelta(days=days), self.today)
+
+        def relative(reporter, relation):
+            person = self.person()
+            return PersonData(
+                relation=relation,
+                reporter=reporter,
+                full_name=person.full_name,
+                id_number=person.id_number,
+                phone=person.phone,
+                address=person.address,
+            )
+
+        granted, emergency, refused = denunciations[-1], denunciations[-2], denunciations[0]
+        reporter = granted.reporters.order_by("position").first()
+        request = protection_services.protection_request_record(
+            case=granted,
+            by=officer,
+            received_on=on(granted, 12),
+            channel="written",
+            reason="Người tố cáo bị nhắn tin đe dọa sau khi nộp đơn; đề nghị giữ bí mật và "
+            "bảo vệ vị trí công tác.",
+            requested_measures=["secrecy", "job"],
+            persons=[PersonData(relation="reporter", reporter=reporter)],
+        )
+        protection_services.protection_decide(
+            request=request,
+            by=head,
+            grant=True,
+            decided_on=on(granted, 14),
+            document_number="21/QĐ-TTr",
+            measures=[
+                MeasureData("secrecy", "Thanh tra Sở", on(granted, 14)),
+                MeasureData("job", "Giám đốc Sở Thông tin và Truyền thông", on(granted, 15)),
+            ],
+        )
+        protection_services.retaliation_report_record(
+            case=granted,
+            by=officer,
+            reported_on=on(granted, 25),
+            description="Người tố cáo phản ánh bị điều chuyển sang bộ phận khác không rõ lý do.",
+            protection_request=request,
+            action_taken="Đề nghị Giám đốc Sở xem xét lại quyết định điều chuyển.",
+        )
+
+        reporter = emergency.reporters.order_by("position").first()
+        request = protection_services.protection_request_record(
+            case=emergency,
+            by=officer,
+            received_on=on(emergency, 5),
+            channel="phone_emergency",
+            reason="Người tố cáo gọi điện báo bị đe dọa hành hung.",
+            requested_measures=["life_health"],
+            persons=[
+                PersonData(relation="reporter", reporter=reporter),
+                relative(reporter, "spouse"),
+            ],
+        )
+        protection_services.protection_written_followup(
+            request=request, by=officer, on=on(emergency, 7)
+        )
+        protection_services.protection_decide(
+            request=request,
+            by=head,
+            grant=True,
+            decided_on=on(emergency, 6),
+            document_number="19/QĐ-TTr",
+            measures=[MeasureData("life_health", "Công an thành phố Cà Mau", on(emergency, 6))],
+        )
+        protection_services.protection_end(
+            request=request,
+            by=head,
+            ended_on=on(emergency, 28),
+            reason="Hành vi đe dọa đã được xử lý; không còn nguy cơ.",
+        )
+
+        reporter = refused.reporters.order_by("position").first()
+        request = protection_services.protection_request_record(
+            case=refused,
+            by=officer,
+            received_on=on(refused, 9),
+            channel="in_person",
+            reason="Lo ngại bị xúc phạm danh dự trên mạng xã hội.",
+            requested_measures=["honour"],
+            persons=[PersonData(relation="reporter", reporter=reporter)],
+        )
+        protection_services.protection_decide(
+            request=request,
+            by=head,
+            grant=False,
+            decided_on=on(refused, 11),
+            reason="Không có căn cứ cho thấy danh dự, nhân phẩm của người tố cáo bị xâm phạm "
+            "hoặc đe dọa.",
+        )
+
+        verifier = self.users["xacminh1"]
+        assigned = (
+            Case.objects.filter(
+                assignments__user=verifier, anonymous=False, status=Case.Status.VERIFYING
+            )
+            .order_by("-received_on")
+            .first()
+        )
+        if assigned is not None:
+            protection_services.identity_access_request(
+                case=assigned,
+                by=verifier,
+                reason="Cần làm việc trực tiếp với người tố cáo để làm rõ các tài liệu đã nộp.",
+            )
 
     def create_accounts(self) -> dict:
         User = get_user_model()
