@@ -1,8 +1,9 @@
 """Every change to a case goes through these functions.
 
-Each runs in one transaction, locks the case row, checks the step is allowed by the procedure,
-writes the change with `save(update_fields=...)` and the timeline event that records it, and
-recomputes the statutory due dates. Who may call which one is decided in `cases.access`.
+Each runs in one transaction, locks the case row, takes the step of the procedure
+(`cases.procedure`: checks it is allowed, changes the case, recomputes the statutory due dates)
+and writes the change with `save(update_fields=...)` and the timeline event that records it.
+Who may call which one is decided in `cases.access`.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from cases import deadlines
+from cases import deadlines, procedure
 from cases.calendar import WorkingCalendar
 from cases.models import (
-    ELIGIBILITY_CONDITIONS,
+    ELIGIBILITY_CONDITIONS,  # noqa: F401  (forms read it from here)
     Assignment,
     Case,
     CaseConflict,
@@ -34,18 +34,11 @@ from cases.models import (
     Evidence,
 )
 
+# Callers (views, admin, other apps, the import) take these from the services.
+from cases.procedure import CLOSING_DECISIONS, ProcedureError  # noqa: F401
+
 Status = Case.Status
-Decision = Case.Decision
 Kind = CaseEvent.Kind
-
-# Decisions that end the handling of a petition outside the unit's authority.
-CLOSING_DECISIONS = {
-    Decision.FORWARDED: (Status.FORWARDED, Kind.FORWARDED),
-    Decision.GUIDED: (Status.GUIDED, Kind.GUIDED),
-    Decision.RETURNED: (Status.RETURNED, Kind.RETURNED),
-    Decision.FILED: (Status.FILED, Kind.FILED),
-}
-
 
 ALLOWED_EVIDENCE_TYPES = {
     "application/pdf": ".pdf",
@@ -59,25 +52,21 @@ ALLOWED_EVIDENCE_TYPES = {
 }
 
 
-class ProcedureError(ValidationError):
-    """A step the procedure does not allow in the case's current state."""
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _context(
+    rules: deadlines.RuleBook | None = None, calendar: WorkingCalendar | None = None
+) -> procedure.Context:
+    return procedure.Context(today=_today(), rules=rules, calendar=calendar)
+
+
 def _check_date(case: Case, on: dt.date, *, earliest: dt.date | None = None) -> None:
-    if on > _today():
-        raise ProcedureError(_("Ngày có hiệu lực không được sau ngày hôm nay."))
-    earliest = earliest or case.received_on
-    if on < earliest:
-        raise ProcedureError(
-            _("Ngày có hiệu lực không được trước ngày %(day)s.") % {"day": f"{earliest:%d/%m/%Y}"}
-        )
+    procedure.check_date(case, on, today=_today(), earliest=earliest)
 
 
-def _lock(case: Case, *, allowed: set[str]) -> None:
+def _lock(case: Case) -> None:
     """Lock the row and make sure nobody moved the case on since the caller loaded it."""
     current = Case.objects.select_for_update().only("status").get(pk=case.pk)
     if current.status != case.status:
@@ -85,16 +74,38 @@ def _lock(case: Case, *, allowed: set[str]) -> None:
             _("Vụ việc %(number)s vừa được người khác cập nhật; hãy tải lại trang.")
             % {"number": case.number}
         )
-    if case.status not in allowed:
-        raise ProcedureError(
-            _("Không thể thực hiện bước này khi vụ việc đang ở trạng thái “%(status)s”.")
-            % {"status": case.get_status_display()}
-        )
 
 
 def _save(case: Case, by, fields: list[str]) -> None:
     case._history_user = by
     case.save(update_fields=[*fields, "updated_at"])
+
+
+def _apply(case: Case, by, step: procedure.Step) -> Case:
+    """Write what a step of the procedure did: the changed fields (with their history row),
+    then its events."""
+    if step.fields:
+        _save(case, by, step.fields)
+    _record(case, by, step.events)
+    return case
+
+
+def _record(case: Case, by, events: list[procedure.EventSpec]) -> None:
+    for event in events:
+        event_record(
+            case=case,
+            kind=event.kind,
+            on=event.on,
+            by=by,
+            note=event.note,
+            document_number=event.document_number,
+            due_on=event.due_on,
+            data=event.data,
+        )
+
+
+def _was_forwarded(case: Case):
+    return lambda: case.events.filter(kind=Kind.FORWARDED).exists()
 
 
 def event_record(
@@ -128,16 +139,9 @@ def deadlines_refresh(
     calendar: WorkingCalendar | None = None,
 ) -> list[str]:
     """Recompute the stored due dates; returns the fields that changed (not yet saved)."""
-    computed = deadlines.compute(
+    return procedure.refresh_deadlines(
         case, rules=rules or deadlines.RuleBook(), calendar=calendar or WorkingCalendar()
     )
-    changed = []
-    for name in ("handling_due", "resolution_due", "next_step", "next_due"):
-        value = getattr(computed, name)
-        if getattr(case, name) != value:
-            setattr(case, name, value)
-            changed.append(name)
-    return changed
 
 
 @transaction.atomic
@@ -154,7 +158,7 @@ def case_deadlines_recompute(
 # Cases whose stored due dates still matter: the open ones, and petitions filed away as
 # ineligible, which wait for the head's decision to destroy them after the retention period.
 DEADLINE_TRACKED = Q(status__in=Case.OPEN_STATUSES) | Q(status=Status.FILED, is_eligible=False)
-DEADLINE_FIELDS = ["handling_due", "resolution_due", "next_step", "next_due"]
+DEADLINE_FIELDS = procedure.DEADLINE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -252,19 +256,20 @@ def case_create(
 
     `event_data` adds facts to the RECEIVED event's data (an import stores its row key there).
     """
-    if received_on > _today():
-        raise ProcedureError(_("Ngày nhận đơn không được sau ngày hôm nay."))
-    if follow_up_of is not None and kind != Case.Kind.DENUNCIATION:
-        raise ProcedureError(_("Chỉ đơn tố cáo mới có thể là tố cáo tiếp."))
+    ctx = _context(rules, calendar)
+    procedure.check_receipt(
+        kind=kind, received_on=received_on, follow_up_of=follow_up_of, today=ctx.today
+    )
     if number:
         sequence = None
         if Case.objects.filter(number=number).exists():
-            raise ProcedureError(_("Số đơn %(number)s đã tồn tại.") % {"number": number})
+            raise procedure.number_taken(number)
     else:
         number, sequence = case_number_next(received_on.year)
-    case = Case(
+    case, step = procedure.receive(
+        ctx,
+        by=by,
         number=number,
-        year=received_on.year,
         sequence=sequence,
         kind=kind,
         channel=channel,
@@ -281,20 +286,12 @@ def case_create(
         reception_visit=reception_visit,
         related_to=related_to,
         follow_up_of=follow_up_of,
-        registered_by=by,
+        note=note,
+        event_data=event_data,
     )
-    deadlines_refresh(case, rules=rules, calendar=calendar)
     case._history_user = by
     case.save()
-    event_record(
-        case=case,
-        kind=Kind.RECEIVED,
-        on=received_on,
-        by=by,
-        note=note,
-        due_on=case.handling_due,
-        data={**(event_data or {}), "channel": channel},
-    )
+    _record(case, by, step.events)
     if follow_up_of is not None:
         event_record(
             case=follow_up_of,
@@ -311,25 +308,9 @@ def case_check_eligibility(
     *, case: Case, by, conditions: dict[str, bool], on: dt.date | None = None, note: str = ""
 ) -> Case:
     """Record the Circular 05/2021 checklist and its outcome."""
-    on = on or _today()
-    _lock(case, allowed={Status.RECEIVED, Status.URGED})
-    _check_date(case, on)
-    unknown = set(conditions) - set(ELIGIBILITY_CONDITIONS)
-    if unknown:
-        raise ProcedureError(_("Điều kiện không hợp lệ: %(codes)s") % {"codes": ", ".join(unknown)})
-    checked = {code: bool(conditions.get(code)) for code in ELIGIBILITY_CONDITIONS}
-    case.eligibility = checked
-    case.is_eligible = all(checked.values())
-    _save(case, by, ["eligibility", "is_eligible"])
-    event_record(
-        case=case,
-        kind=Kind.ELIGIBILITY_CHECKED,
-        on=on,
-        by=by,
-        note=note,
-        data={"conditions": checked, "eligible": case.is_eligible},
-    )
-    return case
+    _lock(case)
+    step = procedure.check_eligibility(case, _context(), conditions=conditions, on=on, note=note)
+    return _apply(case, by, step)
 
 
 @transaction.atomic
@@ -337,50 +318,11 @@ def case_propose_handling(
     *, case: Case, by, decision: str, on: dt.date | None = None, note: str = ""
 ) -> Case:
     """The intake officer's proposal; the head then decides (case_decide)."""
-    on = on or _today()
-    _lock(case, allowed={Status.RECEIVED, Status.URGED})
-    _check_date(case, on)
-    _check_decision_allowed(case, decision)
-    case.proposed_decision = decision
-    fields = ["proposed_decision", *deadlines_refresh(case)]
-    _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=Kind.HANDLING_PROPOSED,
-        on=on,
-        by=by,
-        note=note,
-        data={"decision": decision},
+    _lock(case)
+    step = procedure.propose_handling(
+        case, _context(), decision=decision, on=on, note=note, was_forwarded=_was_forwarded(case)
     )
-    return case
-
-
-def _check_decision_allowed(case: Case, decision: str) -> None:
-    if decision not in Decision.values:
-        raise ProcedureError(_("Hướng xử lý không hợp lệ."))
-    if decision == Decision.ACCEPTED and case.anonymous:
-        raise ProcedureError(
-            _(
-                "Đơn nặc danh không được thụ lý giải quyết theo Luật; hãy lưu đơn (nội dung có "
-                "thể dùng cho công tác thanh tra, kiểm tra)."
-            )
-        )
-    if decision == Decision.ACCEPTED and case.is_eligible is False:
-        raise ProcedureError(_("Đơn không đủ điều kiện xử lý thì không thụ lý."))
-    if (
-        decision == Decision.FORWARDED
-        and case.kind == Case.Kind.DENUNCIATION
-        and (
-            case.channel == Case.Channel.FORWARDED
-            or case.events.filter(kind=Kind.FORWARDED).exists()
-        )
-    ):
-        raise ProcedureError(
-            _(
-                "Đơn tố cáo đã được chuyển một lần thì không chuyển tiếp (Thông tư 05/2021); "
-                "hãy hướng dẫn hoặc lưu đơn."
-            )
-        )
+    return _apply(case, by, step)
 
 
 @transaction.atomic
@@ -397,52 +339,18 @@ def case_decide(
     calendar: WorkingCalendar | None = None,
 ) -> Case:
     """The handling decision: accept, forward, guide, return, file away, or urge."""
-    on = on or _today()
-    _lock(case, allowed={Status.RECEIVED, Status.URGED})
-    _check_date(case, on)
-    _check_decision_allowed(case, decision)
-    if decision == Decision.FORWARDED and not forwarded_to.strip():
-        raise ProcedureError(_("Hãy ghi cơ quan có thẩm quyền được chuyển đơn đến."))
-    if decision == Decision.URGED and case.status == Status.URGED and not note:
-        raise ProcedureError(_("Hãy ghi nội dung đôn đốc lần này."))
-
-    case.decision = decision
-    case.decision_on = on
-    fields = ["decision", "decision_on"]
-    data = {"decision": decision}
-    due_on = None
-    if decision == Decision.ACCEPTED:
-        case.status = Status.ACCEPTED
-        case.accepted_on = on
-        fields += ["status", "accepted_on"]
-        event_kind = Kind.ACCEPTED
-    elif decision == Decision.URGED:
-        case.status = Status.URGED
-        fields.append("status")
-        event_kind = Kind.URGED
-    else:
-        case.status, event_kind = CLOSING_DECISIONS[decision]
-        case.resolved_on = on
-        fields += ["status", "resolved_on"]
-        if decision == Decision.FORWARDED:
-            case.forwarded_to = forwarded_to.strip()
-            fields.append("forwarded_to")
-            data["forwarded_to"] = case.forwarded_to
-    fields += deadlines_refresh(case, rules=rules, calendar=calendar)
-    if decision == Decision.ACCEPTED:
-        due_on = case.resolution_due
-    _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=event_kind,
+    _lock(case)
+    step = procedure.decide(
+        case,
+        _context(rules, calendar),
+        decision=decision,
         on=on,
-        by=by,
-        note=note,
         document_number=document_number,
-        due_on=due_on,
-        data=data,
+        note=note,
+        forwarded_to=forwarded_to,
+        was_forwarded=_was_forwarded(case),
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
@@ -450,23 +358,11 @@ def case_notify_reporter(
     *, case: Case, by, on: dt.date | None = None, document_number: str = "", note: str = ""
 ) -> Case:
     """The notice of acceptance sent to the reporter (Law on Denunciations, Art. 29)."""
-    on = on or _today()
-    _lock(case, allowed={Status.ACCEPTED, Status.VERIFYING})
-    _check_date(case, on, earliest=case.accepted_on)
-    if case.reporter_notified_on:
-        raise ProcedureError(_("Đã thông báo thụ lý cho người gửi đơn."))
-    case.reporter_notified_on = on
-    fields = ["reporter_notified_on", *deadlines_refresh(case)]
-    _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=Kind.REPORTER_NOTIFIED,
-        on=on,
-        by=by,
-        note=note,
-        document_number=document_number,
+    _lock(case)
+    step = procedure.notify_reporter(
+        case, _context(), on=on, document_number=document_number, note=note
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
@@ -475,7 +371,8 @@ def case_assign(
 ) -> Assignment:
     """Assign a verifier; the first assignment starts the verification."""
     on = on or _today()
-    _lock(case, allowed={Status.ACCEPTED, Status.VERIFYING})
+    _lock(case)
+    procedure.check_status(case, procedure.UNDER_RESOLUTION)
     _check_date(case, on, earliest=case.accepted_on)
     conflict = CaseConflict.objects.filter(case=case, user=user).first()
     if conflict is not None:
@@ -490,9 +387,7 @@ def case_assign(
     assignment = Assignment.objects.create(
         case=case, user=user, is_lead=is_lead, assigned_by=by, assigned_on=on
     )
-    if case.status == Status.ACCEPTED:
-        case.status = Status.VERIFYING
-        _save(case, by, ["status"])
+    _apply(case, by, procedure.start_verification(case, _context()))
     event_record(
         case=case,
         kind=Kind.ASSIGNED,
@@ -673,7 +568,8 @@ def evidence_download_record(*, case: Case, evidence: Evidence, by) -> None:
 def case_report_verification(*, case: Case, by, text: str, on: dt.date | None = None) -> CaseNote:
     """The verifier's report of the verification results, which the conclusion rests on."""
     on = on or _today()
-    _lock(case, allowed={Status.ACCEPTED, Status.VERIFYING})
+    _lock(case)
+    procedure.check_status(case, procedure.UNDER_RESOLUTION)
     _check_date(case, on, earliest=case.accepted_on)
     if not text.strip():
         raise ProcedureError(_("Báo cáo kết quả xác minh đang để trống."))
@@ -699,80 +595,19 @@ def case_extend(
     rules: deadlines.RuleBook | None = None,
     calendar: WorkingCalendar | None = None,
 ) -> Case:
-    """Extend the resolution time limit of a complex (or especially complex) case.
-
-    Denunciation: complex allows one extension of at most 30 days, especially complex two.
-    Complaint: a complex case gets the longer limit of the law instead (45 instead of 30, ...).
-    """
-    on = on or _today()
-    _lock(case, allowed={Status.ACCEPTED, Status.VERIFYING})
-    _check_date(case, on, earliest=case.accepted_on)
-    if not reason.strip():
-        raise ProcedureError(_("Hãy ghi lý do gia hạn."))
-    if case.kind not in (Case.Kind.DENUNCIATION, Case.Kind.COMPLAINT):
-        raise ProcedureError(_("Chỉ gia hạn giải quyết khiếu nại, tố cáo."))
-    if level not in (Case.Extension.COMPLEX, Case.Extension.ESPECIALLY_COMPLEX):
-        raise ProcedureError(_("Mức gia hạn không hợp lệ."))
-    if case.resolution_due and on > case.resolution_due:
-        raise ProcedureError(_("Đã quá hạn giải quyết: chỉ gia hạn trước khi hết hạn."))
-    rules = rules or deadlines.RuleBook()
-    calendar = calendar or WorkingCalendar()
-    data = {"level": level}
-    if case.kind == Case.Kind.COMPLAINT:
-        if level != Case.Extension.COMPLEX:
-            raise ProcedureError(
-                _(
-                    "Luật Khiếu nại không có mức “đặc biệt phức tạp”: chọn “phức tạp” để áp dụng "
-                    "thời hạn giải quyết dài hơn."
-                )
-            )
-        if case.extension != Case.Extension.NONE:
-            raise ProcedureError(
-                _("Vụ việc đã được xác định là phức tạp và đang áp dụng thời hạn dài hơn.")
-            )
-        case.extension = level
-    else:
-        rule = deadlines.extension_rule(case, level, rules, case.accepted_on)
-        used = len(deadlines.extension_periods(case))
-        if used >= rule.times:
-            raise ProcedureError(
-                _("Đã gia hạn %(used)s lần; vụ việc %(level)s chỉ được gia hạn %(times)s lần.")
-                % {
-                    "used": used,
-                    "level": Case.Extension(level).label.lower(),
-                    "times": rule.times,
-                }
-            )
-        days = rule.limit if days is None else days
-        if not 1 <= days <= rule.limit:
-            raise ProcedureError(
-                _("Mỗi lần gia hạn không quá %(limit)s ngày.") % {"limit": rule.limit}
-            )
-        case.extension_steps = [*deadlines.extension_periods(case), days]
-        case.extension = level
-        case.extension_days += days
-        data["days"] = days
-    previous_due = case.resolution_due
-    fields = [
-        "extension",
-        "extension_days",
-        "extension_steps",
-        *deadlines_refresh(case, rules=rules, calendar=calendar),
-    ]
-    _save(case, by, fields)
-    data["resolution_due"] = case.resolution_due.isoformat() if case.resolution_due else None
-    data["previous_due"] = previous_due.isoformat() if previous_due else None
-    event_record(
-        case=case,
-        kind=Kind.EXTENDED,
+    """Extend the resolution time limit of a complex (or especially complex) case
+    (see procedure.extend for what the laws allow)."""
+    _lock(case)
+    step = procedure.extend(
+        case,
+        _context(rules, calendar),
+        level=level,
+        reason=reason,
+        days=days,
         on=on,
-        by=by,
-        note=reason.strip(),
         document_number=document_number,
-        due_on=case.resolution_due,
-        data=data,
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
@@ -789,73 +624,33 @@ def case_conclude(
 ) -> Case:
     """The conclusion (kết luận nội dung tố cáo, quyết định giải quyết khiếu nại, or the answer
     to a recommendation). Complaints and denunciations carry a finding; recommendations none."""
-    on = on or _today()
-    _lock(case, allowed={Status.ACCEPTED, Status.VERIFYING})
-    _check_date(case, on, earliest=case.accepted_on)
-    needs_finding = case.kind in (Case.Kind.DENUNCIATION, Case.Kind.COMPLAINT)
-    if needs_finding and finding not in Case.Finding.values:
-        raise ProcedureError(_("Hãy chọn kết luận: đúng, đúng một phần hoặc sai."))
-    if not needs_finding and finding:
-        raise ProcedureError(_("Kiến nghị, phản ánh không có kết luận đúng, sai."))
-    case.status = Status.CONCLUDED
-    case.finding = finding
-    case.concluded_on = on
-    case.resolved_on = on
-    fields = [
-        "status",
-        "finding",
-        "concluded_on",
-        "resolved_on",
-        *deadlines_refresh(case, rules=rules, calendar=calendar),
-    ]
-    _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=Kind.CONCLUDED,
+    _lock(case)
+    step = procedure.conclude(
+        case,
+        _context(rules, calendar),
+        finding=finding,
         on=on,
-        by=by,
-        note=note,
         document_number=document_number,
-        data={"finding": finding},
+        note=note,
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
 def case_act_on_conclusion(
     *, case: Case, by, note: str, on: dt.date | None = None, document_number: str = ""
 ) -> Case:
-    on = on or _today()
-    _lock(case, allowed={Status.CONCLUDED, Status.ACTED_ON})
-    _check_date(case, on, earliest=case.concluded_on)
-    if not note.strip():
-        raise ProcedureError(_("Hãy ghi việc đã làm để thực hiện kết luận."))
-    fields = []
-    if case.status == Status.CONCLUDED:
-        case.status = Status.ACTED_ON
-        fields = ["status", *deadlines_refresh(case)]
-        _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=Kind.CONCLUSION_ACTED_ON,
-        on=on,
-        by=by,
-        note=note.strip(),
-        document_number=document_number,
+    _lock(case)
+    step = procedure.act_on_conclusion(
+        case, _context(), note=note, on=on, document_number=document_number
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
 def case_close(*, case: Case, by, on: dt.date | None = None, note: str = "") -> Case:
-    on = on or _today()
-    _lock(case, allowed={Status.ACTED_ON})
-    _check_date(case, on, earliest=case.concluded_on)
-    case.status = Status.CLOSED
-    fields = ["status", *deadlines_refresh(case)]
-    _save(case, by, fields)
-    event_record(case=case, kind=Kind.CLOSED, on=on, by=by, note=note)
-    return case
+    _lock(case)
+    return _apply(case, by, procedure.close(case, _context(), on=on, note=note))
 
 
 @transaction.atomic
@@ -873,40 +668,17 @@ def case_withdraw(
 ) -> Case:
     """Rút đơn. A partial withdrawal leaves the rest open; a withdrawal where there are signs of
     a violation does not end the case (Law on Denunciations, Art. 33)."""
-    on = on or _today()
-    _lock(case, allowed={Status.RECEIVED, Status.URGED, Status.ACCEPTED, Status.VERIFYING})
-    _check_date(case, on)
-    if partial or signs_of_violation:
-        kind = Kind.PARTIALLY_WITHDRAWN if partial else Kind.WITHDRAWAL_NOT_ENDING
-        event_record(
-            case=case,
-            kind=kind,
-            on=on,
-            by=by,
-            note=note,
-            document_number=document_number,
-            data={"partial": partial, "signs_of_violation": signs_of_violation},
-        )
-        return case
-    case.status = Status.WITHDRAWN
-    case.withdrawn_on = on
-    case.resolved_on = on
-    fields = [
-        "status",
-        "withdrawn_on",
-        "resolved_on",
-        *deadlines_refresh(case, rules=rules, calendar=calendar),
-    ]
-    _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=Kind.WITHDRAWN,
+    _lock(case)
+    step = procedure.withdraw(
+        case,
+        _context(rules, calendar),
         on=on,
-        by=by,
+        partial=partial,
+        signs_of_violation=signs_of_violation,
         note=note,
         document_number=document_number,
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
@@ -914,24 +686,11 @@ def case_suspend(
     *, case: Case, by, reason: str, on: dt.date | None = None, document_number: str = ""
 ) -> Case:
     """Đình chỉ: ends the resolution before a conclusion (e.g. the accused has died)."""
-    on = on or _today()
-    _lock(case, allowed={Status.ACCEPTED, Status.VERIFYING})
-    _check_date(case, on, earliest=case.accepted_on)
-    if not reason.strip():
-        raise ProcedureError(_("Hãy ghi lý do đình chỉ."))
-    case.status = Status.SUSPENDED
-    case.resolved_on = on
-    fields = ["status", "resolved_on", *deadlines_refresh(case)]
-    _save(case, by, fields)
-    event_record(
-        case=case,
-        kind=Kind.SUSPENDED,
-        on=on,
-        by=by,
-        note=reason.strip(),
-        document_number=document_number,
+    _lock(case)
+    step = procedure.suspend(
+        case, _context(), reason=reason, on=on, document_number=document_number
     )
-    return case
+    return _apply(case, by, step)
 
 
 @transaction.atomic
