@@ -141,12 +141,26 @@ def reporters_add(*, case, reporters: list[ReporterData], by=None) -> list[Repor
     if not reporters:
         return []
     start = (case.reporters.order_by("-position").values_list("position", flat=True).first()) or 0
-    has_representative = case.reporters.filter(is_representative=True).exists() or any(
-        data.is_representative for data in reporters
+    created = reporters_build(
+        case=case,
+        reporters=reporters,
+        start=start,
+        has_representative=case.reporters.filter(is_representative=True).exists(),
     )
-    created = []
-    for offset, data in enumerate(reporters, start=1):
-        reporter = Reporter(
+    for reporter in created:
+        reporter._history_user = by
+        reporter.save()  # the blind indexes are derived in BlindIndexField.pre_save
+    return created
+
+
+def reporters_build(
+    *, case, reporters: list[ReporterData], start: int = 0, has_representative: bool = False
+) -> list[Reporter]:
+    """The unsaved Reporter rows of a petition's signers, numbered after `start` (the case's
+    last position). The import writes these in bulk; reporters_add saves them one by one."""
+    has_representative = has_representative or any(data.is_representative for data in reporters)
+    return [
+        Reporter(
             case=case,
             position=start + offset,
             # With several signers and nobody marked, the first one represents them.
@@ -157,10 +171,8 @@ def reporters_add(*, case, reporters: list[ReporterData], by=None) -> list[Repor
             address=data.address.strip(),
             email=data.email.strip(),
         )
-        reporter._history_user = by
-        reporter.save()  # the blind indexes are derived in BlindIndexField.pre_save
-        created.append(reporter)
-    return created
+        for offset, data in enumerate(reporters, start=1)
+    ]
 
 
 # --- Seeing and correcting identity -------------------------------------------------------
