@@ -8,7 +8,7 @@ names, counts and statuses.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
@@ -143,7 +143,8 @@ def identity_panel(*, user, case, now=None) -> IdentityPanel:
 @dataclass(frozen=True)
 class IdentityRow:
     label: str  # "Người tố cáo A", "Vợ hoặc chồng (Người tố cáo A)"
-    values: list[tuple[str, str]]  # (field label, value) for the chosen fields
+    # (field label, value) for the chosen fields; kept out of repr(), which error pages print.
+    values: list[tuple[str, str]] = field(repr=False)
     is_representative: bool = False
 
 
