@@ -156,6 +156,17 @@ def number_taken(number: str) -> ProcedureError:
     return ProcedureError(_("Số đơn %(number)s đã tồn tại.") % {"number": number})
 
 
+def next_number(year: int, last: int, *, taken: Callable[[str], bool]) -> tuple[str, int]:
+    """The year's first number after sequence `last` that is not `taken`, as "2026-0042"
+    (a number typed in by hand, or imported, may already hold the next one)."""
+    sequence = last
+    while True:
+        sequence += 1
+        number = f"{year}-{sequence:04d}"
+        if not taken(number):
+            return number, sequence
+
+
 def refresh_deadlines(
     case: Case,
     *,

@@ -216,12 +216,9 @@ def deadlines_recompute_open_cases(
 def case_number_next(year: int) -> tuple[str, int]:
     """The next free number of the year, as "2026-0042". Locks the year's counter row."""
     counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    sequence = counter.last
-    while True:
-        sequence += 1
-        number = f"{year}-{sequence:04d}"
-        if not Case.objects.filter(number=number).exists():
-            break
+    number, sequence = procedure.next_number(
+        year, counter.last, taken=lambda number: Case.objects.filter(number=number).exists()
+    )
     counter.last = sequence
     counter.save(update_fields=["last"])
     return number, sequence

@@ -32,6 +32,28 @@ class ContentData:
     corruption_related: bool = False
 
 
+def petition_check(
+    *,
+    contents: list[ContentData],
+    reporters: list[ReporterData],
+    anonymous: bool,
+    number: str | None,
+) -> None:
+    """What a petition must be to be registered (the import checks its rows with it too)."""
+    if not contents:
+        raise case_services.ProcedureError(_("Đơn phải có ít nhất một nội dung."))
+    if anonymous and reporters:
+        raise case_services.ProcedureError(_("Đơn nặc danh không ghi thông tin người gửi."))
+    if not anonymous and not reporters:
+        raise case_services.ProcedureError(
+            _("Hãy nhập ít nhất một người gửi đơn, hoặc đánh dấu đơn nặc danh.")
+        )
+    if sum(1 for reporter in reporters if reporter.is_representative) > 1:
+        raise case_services.ProcedureError(_("Chỉ chọn một người đại diện."))
+    if number and len(contents) > 1:
+        raise case_services.ProcedureError(_("Đơn nhiều nội dung được cấp số tự động."))
+
+
 @transaction.atomic
 def petition_register(
     *,
@@ -54,18 +76,7 @@ def petition_register(
 ) -> list[Case]:
     """Register a petition: one case per content, linked to the first, each carrying its own
     encrypted copy of the signers (so each case can be forwarded or destroyed on its own)."""
-    if not contents:
-        raise case_services.ProcedureError(_("Đơn phải có ít nhất một nội dung."))
-    if anonymous and reporters:
-        raise case_services.ProcedureError(_("Đơn nặc danh không ghi thông tin người gửi."))
-    if not anonymous and not reporters:
-        raise case_services.ProcedureError(
-            _("Hãy nhập ít nhất một người gửi đơn, hoặc đánh dấu đơn nặc danh.")
-        )
-    if sum(1 for reporter in reporters if reporter.is_representative) > 1:
-        raise case_services.ProcedureError(_("Chỉ chọn một người đại diện."))
-    if number and len(contents) > 1:
-        raise case_services.ProcedureError(_("Đơn nhiều nội dung được cấp số tự động."))
+    petition_check(contents=contents, reporters=reporters, anonymous=anonymous, number=number)
     cases: list[Case] = []
     for content in contents:
         case = case_services.case_create(

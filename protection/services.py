@@ -9,6 +9,7 @@ goes into a timeline note, an event's data, a log line or an exception message.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -173,6 +174,28 @@ def reporters_build(
         )
         for offset, data in enumerate(reporters, start=1)
     ]
+
+
+def reporters_insert(
+    *, reporters: list[Reporter], by=None, history_date: Callable[[], dt.datetime] = timezone.now
+) -> list[Reporter]:
+    """Write reporters made by reporters_build (their cases already saved) in two inserts, with
+    the history row each save in reporters_add would give. Encryption and blind indexes happen
+    on insert, as on save. `history_date` gives each history row its date."""
+    created = Reporter.objects.bulk_create(reporters)
+    history = Reporter.history.model
+    names = [tracked.attname for tracked in history.tracked_fields]
+    history.objects.bulk_create(
+        history(
+            **{name: getattr(reporter, name) for name in names},
+            history_date=history_date(),
+            history_type="+",
+            history_user=by,
+            history_change_reason=None,
+        )
+        for reporter in created
+    )
+    return created
 
 
 # --- Seeing and correcting identity -------------------------------------------------------
