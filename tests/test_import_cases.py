@@ -10,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import importing
@@ -730,6 +731,37 @@ def test_a_step_the_procedure_refuses_mid_import_rolls_back_every_row(make_case)
 
     assert [str(error) for error in failed.value.errors] == ["Dòng 3: Số đơn TC-5/2026 đã tồn tại."]
     assert Case.objects.count() == 1
+
+
+def test_a_number_handed_out_earlier_in_the_file_is_refused_on_the_row_that_gives_it(db):
+    plan = importing.plan_import(
+        csv_bytes([row(summary="Được cấp số 2026-0001"), row(number="2026-0001", summary="Hai")])
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.run_import(plan)
+
+    assert [str(error) for error in failed.value.errors] == ["Dòng 3: Số đơn 2026-0001 đã tồn tại."]
+    assert Case.objects.count() == 0
+
+
+def test_the_import_writes_in_bulk_rather_than_row_by_row(db, head):
+    rows = [
+        row(summary=f"Đơn {index}", finding="founded", resolved_on="2026-04-01", **ACCEPTED)
+        for index in range(100)
+    ]
+    plan = importing.plan_import(csv_bytes(rows))
+
+    with CaptureQueriesContext(connection) as queries:
+        importing.run_import(plan, by=head)
+
+    # Replayed through the services, each of these rows cost about 34 queries. In bulk: the year's
+    # counter (locked, created), the numbers taken, the rules, the calendar, then one insert
+    # each of cases, events, case history, reporters, reporter history, report facts (SQLite
+    # splits an insert every 999 parameters) and the facts' two reads.
+    assert len(queries) < len(rows)
+    assert Case.objects.filter(status=Case.Status.CONCLUDED).count() == 100
+    assert CaseEvent.objects.count() == 300
 
 
 def test_rows_imported_before_a_blind_index_key_rotation_are_still_recognised(

@@ -8,11 +8,13 @@ path leaves behind must be the same, apart from primary keys and wall-clock time
 """
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 
-from cases import importing
+from cases import deadlines, importing, procedure
+from cases.calendar import WorkingCalendar
 from cases.models import Case, CaseCounter, CaseEvent
 from protection.models import Reporter
 from reports.models import CaseFact
@@ -234,3 +236,37 @@ def test_the_bulk_import_writes_what_the_services_write_row_by_row(head):
 
     for table in through_services:
         assert in_bulk[table] == through_services[table], table
+
+
+def test_the_steps_of_the_procedure_run_in_memory(field, django_assert_num_queries):
+    ctx = procedure.Context(rules=deadlines.RuleBook(), calendar=WorkingCalendar())
+
+    with django_assert_num_queries(0):
+        case, received = procedure.receive(
+            ctx,
+            by=None,
+            number="TC-1/2026",
+            sequence=None,
+            kind=Case.Kind.DENUNCIATION,
+            channel=Case.Channel.POST,
+            field=field,
+            received_on=dt.date(2026, 3, 2),
+            summary="Tài khoản mạng xã hội đăng tin sai sự thật",
+        )
+        accepted = procedure.decide(case, ctx, decision="accepted", on=dt.date(2026, 3, 5))
+        extension = {"level": "especially_complex", "on": dt.date(2026, 3, 5)}
+        for _time in range(2):
+            procedure.extend(case, ctx, reason="Nhiều địa bàn", **extension)
+        with pytest.raises(procedure.ProcedureError, match="chỉ được gia hạn 2 lần"):
+            procedure.extend(case, ctx, reason="Lần thứ ba", **extension)
+        concluded = procedure.conclude(case, ctx, finding="founded", on=dt.date(2026, 6, 1))
+
+    assert case.pk is None
+    assert case.status == Case.Status.CONCLUDED
+    # 7 working days after Mon 02/03; 30 days after Thu 05/03 end on Mon 06/04, then two
+    # extensions of 30 days: Wed 06/05, Fri 05/06
+    assert received.events[0].due_on == dt.date(2026, 3, 11)
+    assert accepted.events[0].due_on == dt.date(2026, 4, 6)
+    assert case.resolution_due == dt.date(2026, 6, 5)
+    assert concluded.fields[:4] == ["status", "finding", "concluded_on", "resolved_on"]
+    assert concluded.events[0].data == {"finding": "founded"}
