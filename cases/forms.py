@@ -520,3 +520,14 @@ class DuplicateForm(StepForm):
 
     def service_kwargs(self) -> dict:
         return {"of": self.original, "note": self.cleaned_data["note"].strip()}
+
+
+class RevealReasonForm(forms.Form):
+    """Why someone opens a file that could identify the reporter; it goes in the access log."""
+
+    reason = forms.CharField(
+        label=_("Lý do mở tài liệu"),
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ghi rõ mục đích; lý do được ghi vào nhật ký truy cập danh tính."),
+    )

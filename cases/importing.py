@@ -1115,10 +1115,7 @@ class _BulkWriter:
             if step.fields:
                 snapshots.append(_snapshot(case))
             events.extend(step.events)
-        # Case.save derives the search columns before it writes; bulk_create does not call
-        # save(), and save() with no fields to update writes nothing (documented), so this
-        # derives them without a query.
-        case.save(update_fields=[])
+        case.derive_search_columns()  # bulk_create does not call save()
         built_reporters = protection_services.reporters_build(case=case, reporters=reporters)
         self.pending.append(_Built(case, built_reporters, events, snapshots))
 

@@ -254,14 +254,19 @@ class Case(models.Model):
         return self.number
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(" ".join([self.number, self.summary, self.content, self.accused]))
-        self.accused_key = fold(self.accused)[:300]
+        self.derive_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"summary", "content", "accused", "number"} & set(
             update_fields
         ):
             kwargs["update_fields"] = {*update_fields, "search_text", "accused_key"}
         super().save(*args, **kwargs)
+
+    def derive_search_columns(self) -> None:
+        """Fill the diacritic-free columns that search and duplicate checks compare; save()
+        calls it, and so does the bulk import, which bypasses save()."""
+        self.search_text = fold(" ".join([self.number, self.summary, self.content, self.accused]))
+        self.accused_key = fold(self.accused)[:300]
 
     @property
     def is_open(self) -> bool:
@@ -367,10 +372,6 @@ class CaseEvent(models.Model):
         RECUSED = "recused", _("Xin không tham gia")
         NOTE_ADDED = "note_added", _("Ghi chú")
         EVIDENCE_ADDED = "evidence_added", _("Bổ sung tài liệu, chứng cứ")
-        IDENTIFYING_EVIDENCE_DOWNLOADED = (
-            "identifying_evidence_downloaded",
-            _("Tải tài liệu có thể làm lộ danh tính"),
-        )
         VERIFICATION_REPORTED = "verification_reported", _("Báo cáo kết quả xác minh")
         EXTENDED = "extended", _("Gia hạn giải quyết")
         CONCLUDED = "concluded", _("Kết luận")
@@ -385,6 +386,7 @@ class CaseEvent(models.Model):
         IDENTITY_ACCESS_REQUESTED = "identity_access_requested", _("Đề nghị xem danh tính")
         IDENTITY_ACCESS_DECIDED = "identity_access_decided", _("Quyết định đề nghị xem danh tính")
         IDENTITY_REVEALED = "identity_revealed", _("Xem danh tính người gửi đơn")
+        IDENTITY_CORRECTED = "identity_corrected", _("Đính chính thông tin người gửi đơn")
         PROTECTION_REQUESTED = "protection_requested", _("Đề nghị bảo vệ")
         PROTECTION_DECIDED = "protection_decided", _("Quyết định bảo vệ")
         PROTECTION_MEASURE = "protection_measure", _("Biện pháp bảo vệ")

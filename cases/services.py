@@ -549,18 +549,6 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_download_record(*, case: Case, evidence: Evidence, by) -> None:
-    """Put on the timeline that `by` downloaded a file that could identify the reporter."""
-    event_record(
-        case=case,
-        kind=Kind.IDENTIFYING_EVIDENCE_DOWNLOADED,
-        on=_today(),
-        by=by,
-        # Not the file's name: it may itself name the reporter.
-        data={"evidence_id": evidence.pk},
-    )
-
-
 @transaction.atomic
 def case_report_verification(*, case: Case, by, text: str, on: dt.date | None = None) -> CaseNote:
     """The verifier's report of the verification results, which the conclusion rests on."""

@@ -23,13 +23,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from cases import access, deadlines, selectors, services
 from cases import forms as case_forms
 from cases.forms import CaseFilterForm
 from cases.models import Case, CaseNote, Evidence
+from config.net import client_ip
 from intake.selectors import possible_duplicates_of_case
+from protection import services as protection_services
 from protection.models import Reporter, pseudonym
 
 PAGE_SIZE = 25
@@ -442,21 +445,46 @@ def case_step(request, pk: int, step: str):
     return _render_detail(request, case, bound={step.slug: form}, status=200)
 
 
+@sensitive_post_parameters()
 @never_cache
 @login_required
 def evidence_download(request, pk: int, evidence_pk: int):
     """Serve an evidence file to someone who may open its case: as a download, never rendered
-    inline, never cached."""
+    inline, never cached. A file marked as identifying is a reveal of the reporter: it opens
+    only to who may see the identity, after they give a reason that goes in the access log."""
     case = selectors.case_detail(user=request.user, pk=pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, case=case)
+    evidence = get_object_or_404(Evidence.objects.defer("content"), pk=evidence_pk, case=case)
     if evidence.identifying:
         if not access.may_see_identity(request.user, case):
             raise PermissionDenied
-        services.evidence_download_record(case=case, evidence=evidence, by=request.user)
-    response = HttpResponse(evidence.content, content_type=evidence.content_type)
+        form = case_forms.RevealReasonForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            return render(
+                request,
+                "cases/evidence_open.html",
+                {"case": case, "evidence": evidence, "form": form},
+            )
+        try:
+            protection_services.identity_evidence_open(
+                case=case,
+                by=request.user,
+                evidence_id=evidence.pk,
+                reason=form.cleaned_data["reason"],
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+        except ValidationError as error:
+            form.add_error("reason", error)
+            return render(
+                request,
+                "cases/evidence_open.html",
+                {"case": case, "evidence": evidence, "form": form},
+            )
+    content = Evidence.objects.values_list("content", flat=True).get(pk=evidence.pk)
+    response = HttpResponse(content, content_type=evidence.content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=evidence.original_name
     )
-    response["Content-Length"] = str(len(evidence.content))
+    response["Content-Length"] = str(len(content))
     response["X-Content-Type-Options"] = "nosniff"
     return response

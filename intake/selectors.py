@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from cases.text import fold
-from protection.models import Reporter
+from protection import selectors as protection_selectors
 from protection.selectors import reporters_matching
 from protection.services import ReporterData
 
@@ -83,18 +83,7 @@ def possible_duplicates_of_case(case: Case) -> list[DuplicateHint]:
     if case.related_to_id:
         linked_condition |= Q(related_to_id=case.related_to_id)
     linked = Case.objects.filter(linked_condition).values("pk")
-    # Reporter rows hold only ciphertext and keyed hashes; only the hashes are compared.
-    own = Reporter.objects.filter(case=case)
-    same_reporter = (
-        Reporter.objects.filter(
-            Q(id_number_index__in=own.exclude(id_number_index="").values("id_number_index"))
-            | Q(phone_index__in=own.exclude(phone_index="").values("phone_index"))
-        )
-        .exclude(case_id__in=linked)
-        .values_list("case_id", "case__number")
-        .distinct()
-    )
-    for case_id, number in same_reporter:
+    for case_id, number in protection_selectors.cases_sharing_a_reporter(case, exclude=linked):
         hints.setdefault(case_id, DuplicateHint(case_id, number, str(_("cùng người gửi đơn"))))
     if case.accused_key:
         window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)

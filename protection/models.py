@@ -12,6 +12,14 @@ from protection.fields import BlindIndexField, EncryptedTextField
 IDENTITY_FIELDS = ("full_name", "id_number", "phone", "address", "email")
 
 
+def identity_field_labels(names) -> list[str]:
+    """Identity field names as the screens say them ("họ và tên", "số điện thoại"), for logs
+    and histories that name what was seen or changed, never the values."""
+    labels = {f.name: str(f.verbose_name) for f in Reporter._meta.fields}
+    labels["evidence"] = str(_("tài liệu mật"))
+    return [labels.get(name, name) for name in names]
+
+
 def pseudonym_letter(position: int) -> str:
     """1 → A, 26 → Z, 27 → AA: a stable label for the n-th reporter of a case."""
     letters = ""
@@ -147,7 +155,11 @@ class IdentityReveal(models.Model):
 
     class Action(models.TextChoices):
         VIEW = "view", _("Xem danh tính")
+        EVIDENCE = "evidence", _("Mở tài liệu có thể làm lộ danh tính")
         CORRECT = "correct", _("Đính chính thông tin")
+
+    # What counts as seeing an identity (a correction is logged after the reveal it needed).
+    SEEING_ACTIONS = (Action.VIEW, Action.EVIDENCE)
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="identity_reveals"

@@ -33,6 +33,7 @@ from protection.models import (
     ProtectionRequest,
     Reporter,
     RetaliationReport,
+    identity_field_labels,
     pseudonym,
 )
 from protection.services import ReporterData
@@ -67,6 +68,22 @@ def reporters_matching(data: ReporterData) -> QuerySet[Reporter]:
     if phone_indexes:
         conditions |= Q(phone_index__in=phone_indexes)
     return Reporter.objects.filter(conditions)
+
+
+def cases_sharing_a_reporter(case, *, exclude) -> QuerySet:
+    """(case id, number) of other cases whose reporters share an ID number or a phone with
+    `case`'s, compared as keyed hashes (nothing is decrypted); `exclude` is a queryset of case
+    ids to leave out (the case itself, what is already linked to it)."""
+    own = Reporter.objects.filter(case=case)
+    return (
+        Reporter.objects.filter(
+            Q(id_number_index__in=own.exclude(id_number_index="").values("id_number_index"))
+            | Q(phone_index__in=own.exclude(phone_index="").values("phone_index"))
+        )
+        .exclude(case_id__in=exclude)
+        .values_list("case_id", "case__number")
+        .distinct()
+    )
 
 
 def same_name_and_phone(data: ReporterData) -> QuerySet[Reporter]:
@@ -148,16 +165,11 @@ class IdentityRow:
     is_representative: bool = False
 
 
-def field_labels(fields) -> list[str]:
-    labels = {f.name: str(f.verbose_name) for f in Reporter._meta.fields}
-    return [labels.get(name, name) for name in fields]
-
-
 def case_identities(case, fields: list[str]) -> list[IdentityRow]:
     """Decrypt the chosen fields of the case's reporters and protected persons. Call only
     after `services.identity_reveal` logged it, and show the result in that response only."""
     fields = [name for name in IDENTITY_FIELDS if name in fields]
-    labels = dict(zip(fields, field_labels(fields), strict=True))
+    labels = dict(zip(fields, identity_field_labels(fields), strict=True))
     rows = []
     reporters = list(Reporter.objects.filter(case=case).order_by("position"))
     for reporter in reporters:
@@ -215,7 +227,7 @@ class HistoryEntry:
 
 def _history_entries(records, subject_of, model) -> list[HistoryEntry]:
     watched = [f.name for f in model._meta.fields if f.name in IDENTITY_FIELDS]
-    labels = dict(zip(watched, field_labels(watched), strict=True))
+    labels = dict(zip(watched, identity_field_labels(watched), strict=True))
     entries = []
     by_object: dict[int, list] = {}
     for record in records:
@@ -478,7 +490,7 @@ def log_rows(rows) -> list[LogRow]:
                 action_label=str(LOG_ACTIONS.get(action, action)),
                 user=users.get(row["log_user"]),
                 case=cases.get(row["log_case"]),
-                fields=field_labels(names),
+                fields=identity_field_labels(names),
                 reason=row["log_reason"] or "",
                 basis=str(bases.get(basis, "")) if basis else "",
                 # PostgreSQL writes an inet as text with its prefix length ("10.0.0.1/32").

@@ -35,6 +35,7 @@ from protection.models import (
     ProtectionRequest,
     Reporter,
     RetaliationReport,
+    identity_field_labels,
 )
 
 
@@ -97,12 +98,6 @@ def reporter_indexes(reporter: Reporter, *, key: str | None = None) -> dict[str,
         "id_number_index": index_id_number(reporter.id_number, key=key),
         "phone_index": index_phone(reporter.phone, key=key),
     }
-
-
-def _field_labels(names) -> list[str]:
-    """Field names as the screens say them; never their values."""
-    labels = {f.name: str(f.verbose_name) for f in Reporter._meta.fields}
-    return [labels.get(name, name) for name in names]
 
 
 def _today() -> dt.date:
@@ -262,13 +257,52 @@ def identity_reveal(
         case=case,
         kind=_kinds().IDENTITY_REVEALED,
         by=by,
-        note=_("Thông tin đã xem: %(fields)s.") % {"fields": ", ".join(_field_labels(chosen))},
+        note=_("Thông tin đã xem: %(fields)s.")
+        % {"fields": ", ".join(identity_field_labels(chosen))},
         data={
             "reveal_id": reveal.pk,
             "fields": chosen,
             "basis": access.basis,
             **({"reporter": reporter.pseudonym} if reporter is not None else {}),
         },
+    )
+    return reveal
+
+
+@transaction.atomic
+def identity_evidence_open(
+    *,
+    case,
+    by,
+    evidence_id: int,
+    reason: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> IdentityReveal:
+    """Log that `by` opens a file marked as able to identify the reporter (a handwritten
+    petition, a signed statement): it is a reveal like any other, with its reason. The caller
+    serves the file only after this returns."""
+    _require(_can_view(by, case))
+    access = identity_access(by, case)
+    _require(access is not None)
+    reveal = IdentityReveal.objects.create(
+        case=case,
+        user=by,
+        action=IdentityReveal.Action.EVIDENCE,
+        fields=["evidence"],
+        reason=_clean_reason(reason),
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:300],
+        basis=access.basis,
+        access_request=access.access_request,
+    )
+    _event(
+        case=case,
+        kind=_kinds().IDENTITY_REVEALED,
+        by=by,
+        # Not the file's name or description: either may name the reporter.
+        note=_("Mở tài liệu mật (tài liệu số %(number)s).") % {"number": evidence_id},
+        data={"reveal_id": reveal.pk, "evidence_id": evidence_id, "basis": access.basis},
     )
     return reveal
 
@@ -326,10 +360,10 @@ def reporter_correct(
     )
     _event(
         case=case,
-        kind=_kinds().IDENTITY_REVEALED,
+        kind=_kinds().IDENTITY_CORRECTED,
         by=by,
         note=_("Đính chính %(fields)s của %(who)s.")
-        % {"fields": ", ".join(_field_labels(changed)), "who": reporter.pseudonym},
+        % {"fields": ", ".join(identity_field_labels(changed)), "who": reporter.pseudonym},
         data={"action": "correct", "fields": changed, "reporter": reporter.pseudonym},
     )
     return changed
@@ -441,6 +475,13 @@ def _clean_person(case, person: PersonData) -> PersonData:
     return person
 
 
+def _check_denunciation(case) -> None:
+    if case.kind != "denunciation":
+        raise ProtectionError(
+            _("Biện pháp bảo vệ (Chương VI Luật Tố cáo) chỉ áp dụng cho người tố cáo.")
+        )
+
+
 @transaction.atomic
 def protection_request_record(
     *,
@@ -456,6 +497,7 @@ def protection_request_record(
     """Đề nghị áp dụng biện pháp bảo vệ: in writing, in person, or in an emergency by phone
     (which must be followed by a written request)."""
     _require(can_record_protection(by) and _can_view(by, case))
+    _check_denunciation(case)
     if channel not in ProtectionRequest.Channel.values:
         raise ProtectionError(_("Hình thức đề nghị không hợp lệ."))
     _check_day(received_on, _("Ngày nhận đề nghị"), earliest=case.received_on)
@@ -736,6 +778,7 @@ def retaliation_report_record(
 ) -> RetaliationReport:
     """Phản ánh bị trả thù, trù dập: recorded once, then tracked to its handling."""
     _require(can_record_protection(by) and _can_view(by, case))
+    _check_denunciation(case)
     if protection_request is not None and protection_request.case_id != case.pk:
         raise PermissionDenied
     _check_day(reported_on, _("Ngày phản ánh"), earliest=case.received_on)

@@ -8,7 +8,6 @@ with the logged reveal, so posting it again (a reload, the back button) shows no
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from cases import selectors as case_selectors
 from cases.access import cases_visible_to
+from config.net import client_ip
 from protection import access as rules
 from protection import exports, forms, selectors, services
 from protection.models import (
@@ -30,20 +30,11 @@ from protection.models import (
     ProtectionRequest,
     Reporter,
     RetaliationReport,
+    identity_field_labels,
 )
 
 LOG_PAGE_SIZE = 50
 LIST_PAGE_SIZE = 25
-
-
-def client_ip(request) -> str | None:
-    """The client's address; behind the TLS proxy, the one the proxy appended last (earlier
-    X-Forwarded-For entries are whatever the client sent)."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _user_agent(request) -> str:
@@ -208,7 +199,7 @@ def reporter_correct(request, case_pk: int, reporter_pk: int):
                     request,
                     _("Đã đính chính %(fields)s của %(who)s.")
                     % {
-                        "fields": ", ".join(selectors.field_labels(changed)),
+                        "fields": ", ".join(identity_field_labels(changed)),
                         "who": reporter.pseudonym,
                     },
                 )

@@ -240,7 +240,9 @@ def _protection(period: Period) -> dict:
             reported_on__gte=start, reported_on__lte=end
         ).count(),
         "identity_reveals": IdentityReveal.objects.filter(
-            revealed_at__gte=reveals_from, revealed_at__lt=reveals_until
+            action__in=IdentityReveal.SEEING_ACTIONS,
+            revealed_at__gte=reveals_from,
+            revealed_at__lt=reveals_until,
         ).count(),
     }
 

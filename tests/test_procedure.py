@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseConflict, CaseEvent, Evidence
+from protection.models import IdentityReveal
 from tests.conftest import REPORTER
 
 D = dt.date
@@ -376,17 +377,35 @@ def test_identifying_evidence_is_downloaded_only_by_who_may_see_the_reporter(
     upload(client, accepted, "don-goc.pdf", PDF, description="Đơn gốc viết tay", identifying="on")
     evidence = Evidence.objects.get()
     url = reverse("cases:evidence_download", args=[accepted.pk, evidence.pk])
-    assert client.get(url).status_code == 200
+    reason = {"reason": "Đối chiếu chữ ký trên đơn gốc."}
+
+    # Opening it is a reveal: a page that asks why, then the file, with the reason logged.
+    asking = client.get(url)
+    assert asking.status_code == 200
+    assert "Lý do mở tài liệu" in asking.content.decode()
+    assert client.post(url, {"reason": "ngắn"}).status_code == 200  # too short: asked again
+    assert not IdentityReveal.objects.exists()
+    download = client.post(url, reason)
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download.content == PDF
     client.force_login(head)
-    assert client.get(url).status_code == 200
+    assert client.post(url, reason).content == PDF
     client.force_login(verifier)
     assert client.get(url).status_code == 403
+    assert client.post(url, reason).status_code == 403
     page = page_of(client, accepted)
     assert "Đơn gốc viết tay" not in page
     assert "don-goc.pdf" not in page
     assert "Tài liệu mật" in page
-    downloads = accepted.events.filter(kind=CaseEvent.Kind.IDENTIFYING_EVIDENCE_DOWNLOADED)
-    assert [event.actor for event in downloads.order_by("id")] == [intake_officer, head]
+    log = IdentityReveal.objects.order_by("id")
+    assert [(r.user, r.action, r.reason) for r in log] == [
+        (intake_officer, IdentityReveal.Action.EVIDENCE, reason["reason"]),
+        (head, IdentityReveal.Action.EVIDENCE, reason["reason"]),
+    ]
+    opened = accepted.events.filter(
+        kind=CaseEvent.Kind.IDENTITY_REVEALED, data__evidence_id=evidence.pk
+    )
+    assert [event.actor for event in opened.order_by("id")] == [intake_officer, head]
     # Once the head grants the verifier's request to see the identity, the file opens too.
     from protection import services as protection_services
 
@@ -396,11 +415,8 @@ def test_identifying_evidence_is_downloaded_only_by_who_may_see_the_reporter(
     protection_services.identity_access_decide(
         access_request=request, by=head, grant=True, reason="Đồng ý trong 7 ngày.", days=7
     )
-    assert client.get(url).status_code == 200
-    assert downloads.filter(actor=verifier).exists()
-
-
-# --- Extension, conclusion, closing ---------------------------------------------------------
+    assert client.post(url, reason).content == PDF
+    assert log.filter(user=verifier, access_request=request).exists()
 
 
 def test_head_extends_a_complex_denunciation_by_30_days(client, accepted, head):
