@@ -12,12 +12,14 @@ import random
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
 from cases import services
+from cases.calendar import WorkingCalendar
 from cases.demo_people import (
     FAMILY_NAMES,
     GIVEN_NAMES,
@@ -40,6 +42,14 @@ DEMO_ACCOUNTS = [
     ("giamsat", "Hoàng Thu Hà", "Cán bộ giám sát", roles.AUDITOR, "giamsat-demo-2026"),
     ("quantri", "Đỗ Văn Giang", "Quản trị hệ thống", roles.ADMINISTRATOR, "quantri-demo-2026"),
 ]
+
+# A one-page PDF, enough for the evidence list and its download.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 KIND_WEIGHTS = [
     (Case.Kind.DENUNCIATION, 16),
@@ -150,6 +160,7 @@ class DemoBuilder:
                 by=self.users["chanhthanhtra"],
                 note="Có quan hệ họ hàng với người bị tố cáo.",
             )
+        self.create_links()
         self.create_protection()
 
     def create_protection(self) -> None:
@@ -298,8 +309,12 @@ class DemoBuilder:
 
     def create_sessions(self) -> list[ReceptionSession]:
         sessions = []
+        calendar = WorkingCalendar()
         day = self.start
         while day <= self.today:
+            if not calendar.is_working_day(day):  # no reception on holidays
+                day += dt.timedelta(days=1)
+                continue
             if day.weekday() == 1:  # regular reception every Tuesday
                 sessions.append(
                     intake_services.reception_session_create(
@@ -310,7 +325,7 @@ class DemoBuilder:
                         location="Phòng tiếp công dân, Sở Thông tin và Truyền thông",
                     )
                 )
-            if day.day == 15 and day.weekday() < 5:  # the head's monthly reception
+            if day.day == 15:  # the head's monthly reception
                 sessions.append(
                     intake_services.reception_session_create(
                         by=self.users["tiepdan"],
@@ -483,25 +498,12 @@ class DemoBuilder:
         if assigned_on is None or self.stalls(case):
             return
         services.case_assign(case=case, user=verifier, by=head, on=assigned_on, is_lead=True)
+        self.work(case, verifier, assigned_on)
         case.refresh_from_db()
         if case.kind in (Case.Kind.DENUNCIATION, Case.Kind.COMPLAINT) and rng.random() < 0.15:
-            extended_on = self.later(case.accepted_on, 20, 28)
-            if extended_on is not None and extended_on <= case.resolution_due:
-                services.case_extend(
-                    case=case,
-                    by=head,
-                    level=Case.Extension.COMPLEX,
-                    reason="Vụ việc phức tạp, cần xác minh thêm tại nhiều nơi.",
-                    on=extended_on,
-                )
-                case.refresh_from_db()
-        if rng.random() < 0.04 and case.kind == Case.Kind.DENUNCIATION:
-            withdrawn_on = self.later(assigned_on, 3, 15)
-            if withdrawn_on is not None:
-                services.case_withdraw(
-                    case=case, by=head, on=withdrawn_on, note="Người tố cáo có đơn rút tố cáo."
-                )
-                return
+            self.extend(case, head)
+        if case.kind == Case.Kind.DENUNCIATION and self.ends_early(case, head, assigned_on):
+            return
         if self.stalls(case):
             return
         due = case.resolution_due or (case.accepted_on + dt.timedelta(days=30))
@@ -545,3 +547,151 @@ class DemoBuilder:
             return
         case.refresh_from_db()
         services.case_close(case=case, by=head, on=closed_on)
+
+    def work(self, case: Case, verifier, assigned_on: dt.date) -> None:
+        """The verifier's notes and evidence, dated when they were made."""
+        rng = self.rng
+        noted_on = self.later(assigned_on, 1, 8)
+        if noted_on is None:
+            return
+        services.case_note_add(
+            case=case,
+            by=verifier,
+            on=noted_on,
+            text=rng.choice(
+                [
+                    "Đã làm việc với người bị tố cáo, người bị tố cáo cung cấp giải trình.",
+                    "Đã đề nghị doanh nghiệp cung cấp nhật ký hệ thống và hợp đồng liên quan.",
+                    "Đã kiểm tra thực tế tại địa điểm; lập biên bản làm việc.",
+                ]
+            ),
+        )
+        if rng.random() < 0.35:
+            identifying = case.kind == Case.Kind.DENUNCIATION and rng.random() < 0.5
+            name, description = (
+                ("don-goc-viet-tay.pdf", "Đơn gốc viết tay")
+                if identifying
+                else ("bien-ban-lam-viec.pdf", "Biên bản làm việc")
+            )
+            services.evidence_add(
+                case=case,
+                by=verifier,
+                upload=SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf"),
+                description=description,
+                identifying=identifying,
+                on=noted_on,
+            )
+
+    def extend(self, case: Case, head) -> None:
+        """Complex cases get one extension; a few denunciations are especially complex and
+        get two (Law on Denunciations, Art. 30)."""
+        especially = case.kind == Case.Kind.DENUNCIATION and self.rng.random() < 0.4
+        level = Case.Extension.ESPECIALLY_COMPLEX if especially else Case.Extension.COMPLEX
+        for _round in range(2 if especially else 1):
+            extended_on = self.later(case.resolution_due, -8, -2)
+            if extended_on is None or extended_on < case.accepted_on:
+                return
+            services.case_extend(
+                case=case,
+                by=self.users["chanhthanhtra"],
+                level=level,
+                reason="Vụ việc phức tạp, cần xác minh thêm tại nhiều nơi.",
+                on=extended_on,
+            )
+            case.refresh_from_db()
+
+    def ends_early(self, case: Case, head, assigned_on: dt.date) -> bool:
+        """A few denunciations are withdrawn (fully, partly, or with signs of a violation so
+        the resolution goes on) or suspended. True when the case ended here."""
+        roll = self.rng.random()
+        on = self.later(assigned_on, 3, 15)
+        if on is None or roll >= 0.2:
+            return False
+        if roll < 0.05:
+            services.case_withdraw(
+                case=case, by=head, on=on, note="Người tố cáo có đơn rút tố cáo."
+            )
+            return True
+        if roll < 0.1:
+            services.case_withdraw(
+                case=case, by=head, on=on, partial=True, note="Rút nội dung tố cáo thứ hai."
+            )
+        elif roll < 0.15:
+            services.case_withdraw(
+                case=case,
+                by=head,
+                on=on,
+                signs_of_violation=True,
+                note="Người tố cáo rút đơn nhưng có dấu hiệu vi phạm; tiếp tục giải quyết.",
+            )
+        else:
+            services.case_suspend(
+                case=case,
+                by=head,
+                on=on,
+                reason="Người bị tố cáo đã chuyển công tác ra khỏi địa phương và chết.",
+            )
+            return True
+        case.refresh_from_db()
+        return False
+
+    def create_links(self) -> None:
+        """A follow-up denunciation to an overdue one, a confirmed duplicate, and a verifier
+        who recuses themselves."""
+        officer = self.users["tiepdan"]
+        overdue = (
+            Case.objects.filter(
+                kind=Case.Kind.DENUNCIATION,
+                status__in=Case.OPEN_STATUSES,
+                next_due__lt=self.today,
+                anonymous=False,
+            )
+            .order_by("next_due")
+            .first()
+        )
+        if overdue is not None:
+            intake_services.petition_register(
+                by=officer,
+                channel=Case.Channel.POST,
+                received_on=self.today,
+                contents=[
+                    intake_services.ContentData(
+                        kind=Case.Kind.DENUNCIATION,
+                        field=overdue.field,
+                        summary=f"Tố cáo tiếp: {overdue.summary}",
+                        accused=overdue.accused,
+                    )
+                ],
+                reporters=[self.person()],
+                follow_up_of=overdue,
+            )
+        original = Case.objects.filter(kind=Case.Kind.FEEDBACK).order_by("id").first()
+        if original is not None:
+            (repeat,) = intake_services.petition_register(
+                by=officer,
+                channel=Case.Channel.EMAIL,
+                received_on=self.today,
+                contents=[
+                    intake_services.ContentData(
+                        kind=original.kind,
+                        field=original.field,
+                        summary=original.summary,
+                        accused=original.accused,
+                    )
+                ],
+                reporters=[self.person()],
+            )
+            services.case_link_duplicate(
+                case=repeat, of=original, by=officer, note="Cùng nội dung đơn đã xử lý."
+            )
+        verifying = (
+            Case.objects.filter(status=Case.Status.VERIFYING, assignees=self.users["xacminh1"])
+            .order_by("id")
+            .first()
+        )
+        if verifying is not None:
+            services.case_recuse(
+                case=verifying,
+                by=self.users["xacminh1"],
+                note="Người bị tố cáo là người thân của tôi.",
+            )
