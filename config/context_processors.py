@@ -12,7 +12,6 @@ NAVIGATION = [
     ("intake:register", _("Tiếp nhận đơn"), ("cases.register_case",)),
     ("intake:sessions", _("Tiếp công dân"), ("intake.log_reception",)),
     ("reports:report", _("Báo cáo"), ("reports.view_reports",)),
-    ("cases:import", _("Nhập dữ liệu"), ("cases.import_cases",)),
     (
         "protection:request_list",
         _("Bảo vệ"),

@@ -633,11 +633,12 @@ def test_only_holders_of_the_import_permission_may_import(client, head, intake_o
     assert Case.objects.count() == 0
 
 
-def test_the_import_entry_is_in_the_menu_of_importers_only(client, head, intake_officer):
+def test_the_import_button_is_on_the_case_list_of_importers_only(client, head, intake_officer):
+    import_url = reverse("cases:import")
     client.force_login(head)
-    assert "Nhập dữ liệu" in client.get(reverse("home")).content.decode()
+    assert import_url in client.get(reverse("cases:list")).content.decode()
     client.force_login(intake_officer)
-    assert "Nhập dữ liệu" not in client.get(reverse("home")).content.decode()
+    assert import_url not in client.get(reverse("cases:list")).content.decode()
 
 
 def test_an_upload_with_bad_rows_lists_them_without_their_content(client, head):

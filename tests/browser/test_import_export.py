@@ -17,8 +17,9 @@ def test_head_uploads_a_file_checks_the_preview_confirms_and_exports(
     head = make_user("dung", roles.HEAD, full_name="Phạm Quốc Dũng")
     sign_in(head)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Nhập dữ liệu"
+        "link", name="Vụ việc"
     ).click()
+    page.get_by_role("link", name="Nhập từ tệp").click()
     expect(page.get_by_role("heading", name="Nhập dữ liệu đơn")).to_be_visible()
 
     # A file with one bad row: nothing is imported, the row is named without its content.
