@@ -11,7 +11,7 @@ PORT ?= 8000
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) config/requirements.py > $(VENV)/requirements.txt
+	@$(PY) config/requirements.py dev > $(VENV)/requirements.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
 	@touch $@
 
@@ -63,7 +63,7 @@ serve: $(VENV)/.installed .env
 
 # Regenerate the English catalogue after changing user-facing strings (needs GNU gettext).
 messages: $(VENV)/.installed
-	@$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	@$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
 	@$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean-venv:
