@@ -61,7 +61,7 @@ class CaseFilterForm(forms.Form):
         self.fields["status"].choices = [
             *everything,
             ("open", _("Đang giải quyết")),
-            ("finished", _("Đã kết thúc")),
+            ("finished", _("Đã xử lý xong (mọi kết quả)")),
             *Case.Status.choices,
         ]
         self.fields["channel"].choices = everything + list(Case.Channel.choices)

@@ -437,9 +437,7 @@ class CaseEvent(models.Model):
                 for code, met in (data.get("conditions") or {}).items()
                 if not met and code in ELIGIBILITY_CONDITIONS
             ]
-            return str(_("Chưa đủ điều kiện xử lý: %(missing)s")) % {
-                "missing": "; ".join(missing).lower()
-            }
+            return str(_("Chưa đủ điều kiện xử lý: %(missing)s")) % {"missing": "; ".join(missing)}
         if self.kind == kind.HANDLING_PROPOSED and data.get("decision") in Case.Decision.values:
             return str(_("Đề xuất: %(decision)s")) % {
                 "decision": Case.Decision(data["decision"]).label

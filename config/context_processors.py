@@ -35,9 +35,17 @@ def navigation(request):
     for url_name, label, permissions in NAVIGATION:
         if permissions and not any(user.has_perm(p) for p in permissions):
             continue
-        url = reverse(url_name)
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": reverse(url_name), "label": label, "active": False})
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("Quản trị"), "active": False})
+    # The entry whose address is the longest start of this page's is the current one, so
+    # /protection/access-log/ marks "Nhật ký danh tính", not also "Bảo vệ" (/protection/).
+    matches = [
+        item
+        for item in items
+        if request.path == item["url"]
+        or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

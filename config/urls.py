@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 
 from config import views
 
-admin.site.site_header = "Quản trị hệ thống theo dõi đơn thư"
-admin.site.site_title = "Quản trị"
-admin.site.index_title = "Người dùng, danh mục, phân công"
+admin.site.site_header = gettext_lazy("Quản trị hệ thống theo dõi đơn thư")
+admin.site.site_title = gettext_lazy("Quản trị")
+admin.site.index_title = gettext_lazy("Người dùng, danh mục, phân công")
 
 urlpatterns = [
     path("", views.home, name="home"),

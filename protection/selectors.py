@@ -14,6 +14,7 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from protection import crypto
 from protection.access import (
@@ -331,11 +332,12 @@ class LogFilters:
 
 
 LOG_ACTIONS = {
-    "requested": "Đề nghị xem danh tính",
-    "granted": "Đồng ý cho xem",
-    "refused": "Từ chối cho xem",
-    IdentityReveal.Action.VIEW: "Xem danh tính",
-    IdentityReveal.Action.CORRECT: "Đính chính thông tin",
+    "requested": gettext_lazy("Đề nghị xem danh tính"),
+    "granted": gettext_lazy("Đồng ý cho xem"),
+    "refused": gettext_lazy("Từ chối cho xem"),
+    IdentityReveal.Action.VIEW: IdentityReveal.Action.VIEW.label,
+    IdentityReveal.Action.EVIDENCE: IdentityReveal.Action.EVIDENCE.label,
+    IdentityReveal.Action.CORRECT: IdentityReveal.Action.CORRECT.label,
 }
 
 

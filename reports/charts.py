@@ -187,8 +187,9 @@ def stacked_pairs_chart(series: dict, groups: dict[str, str], *, slug: str, titl
             )
     chart.table_head = [_("Tháng"), *(_month_label(m) for m in months)]
     for code, label in chosen:
-        chart.table_rows.append((f"{label} – {_('tiếp nhận')}", series[key][code]["received"]))
-        chart.table_rows.append((f"{label} – {_('đã giải quyết')}", series[key][code]["resolved"]))
+        received, resolved = _("%(label)s – tiếp nhận"), _("%(label)s – đã giải quyết")
+        chart.table_rows.append((received % {"label": label}, series[key][code]["received"]))
+        chart.table_rows.append((resolved % {"label": label}, series[key][code]["resolved"]))
     return chart
 
 

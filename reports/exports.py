@@ -70,7 +70,8 @@ def snapshot_line(status: SnapshotStatus | None) -> str:
         "who": snapshot.finalized_by,
     }
     if status.matches:
-        return f"{head} {_('Dữ liệu hiện nay cho số liệu khớp với số liệu đã chốt.')}"
+        matches = _("Dữ liệu hiện nay cho số liệu khớp với số liệu đã chốt.")
+        return f"{head} {matches}"
     changed = "; ".join(
         _("%(label)s: đã chốt %(finalized)s, hiện nay %(current)s")
         % {"label": d.label, "finalized": d.finalized, "current": d.current}

@@ -456,12 +456,14 @@ def figure_label(key: str, field_names: dict[str, str] | None = None) -> str:
     if section == "petitions":
         head, _dot, leaf = rest.partition(".")
         if head == "by_kind":
-            return f"{_('Tiếp nhận trong kỳ')}: {_kind_label(leaf)}"
+            return _("Tiếp nhận trong kỳ: %(kind)s") % {"kind": _kind_label(leaf)}
         if head == "by_channel":
-            return f"{_('Tiếp nhận trong kỳ, nguồn đơn')}: {Case.Channel(leaf).label}"
+            return _("Tiếp nhận trong kỳ, nguồn đơn: %(channel)s") % {
+                "channel": Case.Channel(leaf).label
+            }
         if head == "by_field":
             name = (field_names or {}).get(leaf, leaf)
-            return f"{_('Tiếp nhận trong kỳ, lĩnh vực')}: {name}"
+            return _("Tiếp nhận trong kỳ, lĩnh vực: %(field)s") % {"field": name}
         return str(PETITION_LABELS[rest])
     if section == "kinds":
         kind, _dot, leaf = rest.partition(".")
@@ -469,7 +471,7 @@ def figure_label(key: str, field_names: dict[str, str] | None = None) -> str:
     if section == "fields":
         code, _dot, leaf = rest.partition(".")
         name = (field_names or {}).get(code, code)
-        return f"{_('Lĩnh vực')} {name}: {FIELD_LABELS[leaf]}"
+        return _("Lĩnh vực %(field)s: %(figure)s") % {"field": name, "figure": FIELD_LABELS[leaf]}
     if section == "protection":
         return str(PROTECTION_LABELS[rest])
     if section == "reception":
@@ -482,7 +484,7 @@ def figure_label(key: str, field_names: dict[str, str] | None = None) -> str:
             mode, _dot, leaf = leaf.partition(".")
             group = ReceptionSession.Mode(mode).label
             return f"{group}: {RECEPTION_LABELS[leaf]}"
-        return f"{_('Tiếp công dân')}: {RECEPTION_LABELS[rest]}"
+        return _("Tiếp công dân: %(figure)s") % {"figure": RECEPTION_LABELS[rest]}
     raise KeyError(key)
 
 
