@@ -218,5 +218,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Axes logs every sign-in at INFO; failures (WARNING) are what an operator needs.
         "axes": {"level": "WARNING"},
+        # runserver prints this line itself; the log would repeat it.
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }
