@@ -71,5 +71,17 @@ def can_decide_protection(user) -> bool:
     return user.has_perm("protection.decide_protection")
 
 
+def can_read_protection(user, case) -> bool:
+    """The details of a protection request (its reasons, the measures and who carries them
+    out, what the retaliation was) point straight at the reporter: they are for those who
+    record or decide protection and for those who may see the identity. A verifier learns only
+    that protection exists (Law on Denunciations, Art. 56)."""
+    return (
+        can_record_protection(user)
+        or can_decide_protection(user)
+        or identity_access(user, case) is not None
+    )
+
+
 def can_read_access_log(user) -> bool:
     return user.has_perm("protection.view_access_log")

@@ -480,6 +480,8 @@ def _check_denunciation(case) -> None:
         raise ProtectionError(
             _("Biện pháp bảo vệ (Chương VI Luật Tố cáo) chỉ áp dụng cho người tố cáo.")
         )
+    if case.anonymous:
+        raise ProtectionError(_("Đơn nặc danh không có người tố cáo để bảo vệ."))
 
 
 @transaction.atomic
@@ -602,8 +604,9 @@ def _measure_create(request, by, measure: MeasureData) -> ProtectionMeasure:
         kind=_kinds().PROTECTION_MEASURE,
         by=by,
         on=min(measure.started_on, _today()),
-        note=_("Áp dụng: %(kind)s; thực hiện: %(by)s.")
-        % {"kind": created.get_kind_display().lower(), "by": created.carried_out_by},
+        # Who carries a measure out (an employer, a police station) points at the reporter:
+        # it stays on the protection request, which verifiers cannot open.
+        note=_("Áp dụng: %(kind)s.") % {"kind": created.get_kind_display().lower()},
         data={
             "protection_request_id": request.pk,
             "measure_id": created.pk,
@@ -662,9 +665,7 @@ def protection_decide(
         kind=_kinds().PROTECTION_DECIDED,
         by=by,
         on=decided_on,
-        note=" ".join(
-            filter(None, [str(request.get_status_display()) + ".", request.decision_reason])
-        ),
+        note=str(request.get_status_display()) + ".",
         document_number=request.decision_document,
         data={
             "protection_request_id": request.pk,
@@ -714,15 +715,7 @@ def protection_measure_end(
         kind=_kinds().PROTECTION_MEASURE,
         by=by,
         on=ended_on,
-        note=" ".join(
-            filter(
-                None,
-                [
-                    _("Kết thúc: %(kind)s.") % {"kind": measure.get_kind_display().lower()},
-                    note.strip(),
-                ],
-            )
-        ),
+        note=_("Kết thúc: %(kind)s.") % {"kind": measure.get_kind_display().lower()},
         data={
             "protection_request_id": request.pk,
             "measure_id": measure.pk,
@@ -760,7 +753,7 @@ def protection_end(
         kind=_kinds().PROTECTION_ENDED,
         by=by,
         on=ended_on,
-        note=request.end_reason,
+        note=_("Chấm dứt áp dụng biện pháp bảo vệ."),
         data={"protection_request_id": request.pk},
     )
     return request

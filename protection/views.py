@@ -447,6 +447,7 @@ def protection_request_create(request, case_pk: int):
 def protection_request_detail(request, pk: int):
     protection_request = selectors.protection_request_detail(user=request.user, pk=pk)
     user = request.user
+    _require(rules.can_read_protection(user, protection_request.case))
     return render(
         request,
         "protection/protection_request_detail.html",

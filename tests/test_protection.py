@@ -108,30 +108,43 @@ def test_a_relative_needs_a_name_and_the_reporter_needs_none(client, case, intak
     assert not ProtectionRequest.objects.exists()
 
 
-def test_verifier_sees_that_protection_exists_but_no_protected_identity(
+def test_verifier_sees_that_protection_exists_but_not_its_details(
     client, case, protection_request, verifier
 ):
+    """Reasons, measures and who carries them out point at the reporter (Art. 56)."""
     client.force_login(verifier)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Bảo vệ người tố cáo" in page
     assert "Chờ quyết định" in page
-    detail = client.get(reverse("protection:request_detail", args=[protection_request.pk]))
-    body = detail.content.decode()
-    assert "Vợ hoặc chồng của Người tố cáo A" in body
-    assert SPOUSE_NAME not in body and SPOUSE_PHONE not in body and "Marker-Secret" not in body
-    assert "chưa nhận văn bản bổ sung" in body
+    detail_url = reverse("protection:request_detail", args=[protection_request.pk])
+    assert detail_url not in page
+    assert client.get(detail_url).status_code == 403
+    assert SPOUSE_NAME not in page and SPOUSE_PHONE not in page and "Marker-Secret" not in page
     # Recording and deciding are for others.
     assert client.get(reverse("protection:request_create", args=[case.pk])).status_code == 403
     decide = reverse("protection:request_decide", args=[protection_request.pk])
     assert client.get(decide).status_code == 403
 
 
+def test_who_records_protection_sees_the_request_with_pseudonyms_only(
+    client, case, protection_request, head
+):
+    client.force_login(head)
+    body = client.get(reverse("protection:request_detail", args=[protection_request.pk]))
+    body = body.content.decode()
+    assert "Vợ hoặc chồng của Người tố cáo A" in body
+    assert SPOUSE_NAME not in body and SPOUSE_PHONE not in body and "Marker-Secret" not in body
+    assert "chưa nhận văn bản bổ sung" in body
+
+
 def test_three_actors_on_the_request_page(
-    client, case, protection_request, verifier, other_verifier, outsider
+    client, case, protection_request, head, verifier, other_verifier, outsider
 ):
     url = reverse("protection:request_detail", args=[protection_request.pk])
-    client.force_login(verifier)
+    client.force_login(head)
     assert client.get(url).status_code == 200
+    client.force_login(verifier)  # assigned to the case, but not entitled to the details
+    assert client.get(url).status_code == 403
     client.force_login(other_verifier)
     assert client.get(url).status_code == 404
     client.force_login(outsider)
@@ -181,6 +194,32 @@ def test_the_head_grants_with_measures_and_ends_protection(client, case, protect
         assert kind in kinds
 
 
+def test_the_timeline_verifiers_read_names_no_one_carrying_out_a_measure(
+    client, case, protection_request, head, verifier
+):
+    services.protection_decide(
+        request=protection_request,
+        by=head,
+        grant=True,
+        decided_on=days_ago(3),
+        reason="Người tố cáo bị đe dọa tại nơi làm việc ở Công ty MARKER-EMPLOYER",
+        measures=[
+            services.MeasureData(
+                kind="job",
+                carried_out_by="Giám đốc Công ty MARKER-EMPLOYER",
+                started_on=days_ago(3),
+            )
+        ],
+    )
+    services.protection_end(
+        request=protection_request, by=head, ended_on=days_ago(1), reason="MARKER-EMPLOYER đã xử lý"
+    )
+    client.force_login(verifier)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Áp dụng: bảo vệ vị trí công tác, việc làm." in page
+    assert "MARKER-EMPLOYER" not in page
+
+
 def test_granting_needs_a_measure_and_refusing_needs_reasons(protection_request, head):
     with pytest.raises(ProtectionError, match="ít nhất một biện pháp"):
         services.protection_decide(
@@ -200,7 +239,8 @@ def test_granting_needs_a_measure_and_refusing_needs_reasons(protection_request,
     protection_request.refresh_from_db()
     assert protection_request.status == "refused"
     event = case_event(protection_request, CaseEvent.Kind.PROTECTION_DECIDED)
-    assert event.note == "Không áp dụng. Không có căn cứ cho thấy bị đe dọa"
+    # The reasons stay on the request; the timeline, which verifiers read, says only the outcome.
+    assert event.note == "Không áp dụng."
 
 
 def case_event(protection_request, kind):

@@ -4,7 +4,7 @@ these tags with the page's own context (the case and the signed-in user)."""
 
 from django import template
 
-from protection import selectors
+from protection import access, selectors
 
 register = template.Library()
 
@@ -26,6 +26,7 @@ def protection_panel(context):
     return {
         "case": case,
         "panel": selectors.protection_panel(case),
+        "can_read": access.can_read_protection(user, case),
         "can_record": user.has_perm("protection.record_protection"),
         "can_decide": user.has_perm("protection.decide_protection"),
     }
