@@ -331,10 +331,19 @@ class NoteForm(StepForm):
 class EvidenceForm(StepForm):
     upload = forms.FileField(label=_("Tệp"))
     description = forms.CharField(label=_("Mô tả"), required=False, max_length=300)
-    identifying = forms.BooleanField(
-        label=_("Tài liệu có thể làm lộ danh tính người gửi đơn"),
-        required=False,
-        help_text=_("Đơn gốc, chữ viết tay, ảnh… Chỉ người được xem danh tính mới tải được."),
+    # Asked every time, with no default: an original petition uploaded in a hurry must not
+    # become readable by verifiers because a box was left unticked.
+    identifying = forms.TypedChoiceField(
+        label=_("Tài liệu có thể làm lộ danh tính người gửi đơn không?"),
+        choices=[
+            (
+                "yes",
+                _("Có (đơn gốc, chữ viết tay, chữ ký…): chỉ người được xem danh tính mở được"),
+            ),
+            ("no", _("Không")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, **kwargs):

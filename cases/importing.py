@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import deadlines, procedure
 from cases import services as case_services
-from cases.models import Case, CaseCounter, CaseEvent, Field
+from cases.models import Case, CaseCounter, CaseEvent, Field, case_number_problem
 from intake import services as intake_services
 from protection import crypto
 from protection import services as protection_services
@@ -331,6 +331,14 @@ class _RowParser:
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.line, column, message))
 
+    def number(self, column: str) -> str:
+        value = self.text(column, max_length=50)
+        problem = case_number_problem(value) if value else None
+        if problem:
+            self.error(column, problem)
+            return ""
+        return value
+
     def text(self, column: str, *, max_length: int | None = None) -> str:
         value = self.cells.get(column, "")
         if isinstance(value, dt.date):
@@ -409,7 +417,7 @@ class _RowParser:
 def _parse_row(line: int, cells: dict[str, Cell], lookups: _Lookups) -> tuple[dict, list]:
     p = _RowParser(line, cells, lookups)
     values = {
-        "number": p.text("number", max_length=50),
+        "number": p.number("number"),
         "kind": p.choice("kind", Case.Kind, required=True),
         "channel": p.choice("channel", Case.Channel, required=True),
         "field": p.field_row("field"),

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,21 @@ ELIGIBILITY_CONDITIONS = {
     "content_clear": _("Nội dung rõ ràng; đơn khiếu nại, tố cáo ghi rõ người bị khiếu nại, tố cáo"),
     "not_already_handled": _("Đơn chưa được cơ quan, người có thẩm quyền xử lý theo quy định"),
 }
+
+
+# A petition number: letters and digits, with "/", "-", "." or "_" between them ("2026-0042",
+# "12/TCD-2026"). Never starting with "=", "+", "-" or "@", which a spreadsheet would run as a
+# formula when the number comes back in an export.
+CASE_NUMBER_PATTERN = re.compile(r"^[^\W_](?:[\w/.-]*\w)?$")
+
+
+def case_number_problem(number: str) -> str | None:
+    """Why `number` cannot be a petition number, or None when it can."""
+    if not CASE_NUMBER_PATTERN.match(number):
+        return str(
+            _("Số đơn chỉ gồm chữ, số và các dấu / - . _ ở giữa (ví dụ: 2026-0042, 12/TCD-2026).")
+        )
+    return None
 
 
 class Field(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -421,7 +422,14 @@ def case_step(request, pk: int, step: str):
     if not getattr(access.case_actions(request.user, case), step.slug):
         raise PermissionDenied
     form = _step_form(step, case, request.user, request.POST, request.FILES)
-    if form.is_valid():
+    if getattr(request, "upload_too_large", False):  # cut off by config.uploads
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Tệp lớn hơn giới hạn %(mb)s MB.")
+            % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+        )
+    elif form.is_valid():
         try:
             step.perform(case=case, by=request.user, **form.service_kwargs())
         except ValidationError as error:

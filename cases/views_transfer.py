@@ -16,7 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.sessions.backends.db import SessionStore as HoldingStore
-from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.http import (
     FileResponse,
     HttpResponse,
@@ -27,7 +26,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
@@ -79,35 +77,17 @@ class ImportForm(forms.Form):
     )
 
 
-class _MemoryOnlyUpload(MemoryFileUploadHandler):
-    """Django spills uploads over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file on disk; an
-    import file holds identities in clear, so it stays in memory, up to IMPORT_MAX_BYTES."""
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.activated = True
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > importing.IMPORT_MAX_BYTES:
-            raise StopUpload(connection_reset=False)
-        return super().receive_data_chunk(raw_data, start)
-
-
 # Import ----------------------------------------------------------------------------------------
 
 
-@csrf_exempt  # only so the upload handler can be swapped first; checked in _case_import
 @sensitive_post_parameters()
 @never_cache
 @login_required
 @permission_required("cases.import_cases", raise_exception=True)
-def case_import(request):
-    request.upload_handlers = [_MemoryOnlyUpload(request)]
-    return _case_import(request)
-
-
-@csrf_protect
 @sensitive_variables("data", "plan", "upload", "form")
-def _case_import(request):
+def case_import(request):
+    """The upload stays in memory (config.uploads.MemoryOnlyUploadHandler): it holds
+    identities in clear until the import encrypts them."""
     context = {
         "max_mb": importing.IMPORT_MAX_BYTES // (1024 * 1024),
         "columns": COLUMN_HELP,

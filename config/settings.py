@@ -191,8 +191,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploaded evidence is stored encrypted in the database (see cases.Evidence); these bound it.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads stay in memory, never in a temporary file (they may identify a reporter before the
+# service encrypts them); the largest accepted is an import file of 20 MB.
+FILE_UPLOAD_HANDLERS = ["config.uploads.MemoryOnlyUploadHandler"]
+UPLOAD_MAX_BYTES = max(EVIDENCE_MAX_BYTES, 20 * 1024 * 1024) + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The name of the unit printed in report headers.
 UNIT_NAME = env.str("UNIT_NAME", default="Thanh tra Sở Thông tin và Truyền thông")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from cases.models import Case, Field
+from cases.models import Case, Field, case_number_problem
 from intake.models import ReceptionSession, ReceptionVisit
 from intake.services import ContentData
 from protection.services import ReporterData
@@ -128,6 +128,9 @@ class PetitionForm(forms.Form):
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
+        problem = case_number_problem(number) if number else None
+        if problem:
+            raise forms.ValidationError(problem)
         if number and Case.objects.filter(number=number).exists():
             raise forms.ValidationError(_("Số đơn này đã được dùng."))
         return number

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from config.spreadsheets import plain_text
 from protection.selectors import LogRow
 
 
@@ -37,6 +38,11 @@ def _local(value) -> str:
 
 
 def _cells(row: LogRow) -> list[str]:
+    # Reasons and user agents are typed or sent by people: never let a cell run as a formula.
+    return [plain_text(cell) for cell in _values(row)]
+
+
+def _values(row: LogRow) -> list[str]:
     return [
         _local(row.at),
         row.user.username if row.user else "",

@@ -198,3 +198,20 @@ def test_on_postgresql_a_decided_request_cannot_be_changed_or_deleted(steps, cas
             cursor.execute(sql)
     steps.refresh_from_db()
     assert steps.status == "granted"
+
+
+def test_a_reason_typed_as_a_formula_stays_text_in_the_exports(client, case, head):
+    services.identity_reveal(
+        case=case, by=head, fields=["full_name"], reason='=HYPERLINK("http://x","Đối chiếu")'
+    )
+    client.force_login(head)
+    rows = list(
+        csv.reader(io.StringIO(client.get(LOG, {"format": "csv"}).content.decode("utf-8-sig")))
+    )
+    assert rows[1][7] == '\'=HYPERLINK("http://x","Đối chiếu")'
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(LOG, {"format": "xlsx"}).content))
+    reasons = [row[7] for row in workbook.active.iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("http://x","Đối chiếu")' in reasons
+    assert workbook.active.cell(row=2, column=8).data_type == "s"

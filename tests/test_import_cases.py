@@ -777,3 +777,12 @@ def test_rows_imported_before_a_blind_index_key_rotation_are_still_recognised(
 
     assert "bỏ qua 1 đơn" in outcome.out
     assert Case.objects.count() == 1
+
+
+def test_a_number_a_spreadsheet_would_run_as_a_formula_is_refused(run_import, db):
+    outcome = run_import(csv_bytes([row(number="=1+1"), row(number="12/TCD-2026", summary="b")]))
+    assert outcome.err.splitlines() == [
+        "Dòng 2, cột number: Số đơn chỉ gồm chữ, số và các dấu / - . _ ở giữa (ví dụ: "
+        "2026-0042, 12/TCD-2026)."
+    ]
+    assert Case.objects.count() == 0

@@ -323,6 +323,7 @@ def test_empty_note_is_refused_on_the_form(client, accepted, head):
 def upload(client, case, name, content, **fields):
     data = {
         "add_evidence-upload": SimpleUploadedFile(name, content),
+        "add_evidence-identifying": "no",
         **{f"add_evidence-{key}": value for key, value in fields.items()},
     }
     return client.post(reverse("cases:add_evidence", args=[case.pk]), data, follow=True)
@@ -374,7 +375,7 @@ def test_identifying_evidence_is_downloaded_only_by_who_may_see_the_reporter(
 ):
     services.case_assign(case=accepted, user=verifier, by=head, on=D(2026, 3, 9))
     client.force_login(intake_officer)
-    upload(client, accepted, "don-goc.pdf", PDF, description="Đơn gốc viết tay", identifying="on")
+    upload(client, accepted, "don-goc.pdf", PDF, description="Đơn gốc viết tay", identifying="yes")
     evidence = Evidence.objects.get()
     url = reverse("cases:evidence_download", args=[accepted.pk, evidence.pk])
     reason = {"reason": "Đối chiếu chữ ký trên đơn gốc."}
