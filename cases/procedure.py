@@ -113,6 +113,14 @@ def check_status(case: Case, allowed) -> None:
         )
 
 
+def last_step_on(case: Case) -> dt.date:
+    """The day of the case's latest step that a later step may not precede: receipt, the
+    handling decision (or urging), the acceptance. A withdrawal dated before the acceptance it
+    would undo, or an acceptance dated before the urging it follows, would leave a timeline
+    that reads backwards."""
+    return max(day for day in (case.received_on, case.decision_on, case.accepted_on) if day)
+
+
 def check_date(case: Case, on: dt.date, *, today: dt.date, earliest: dt.date | None = None) -> None:
     if on > today:
         raise ProcedureError(_("Ngày có hiệu lực không được sau ngày hôm nay."))
@@ -271,7 +279,7 @@ def check_eligibility(
     """The Circular 05/2021 checklist and its outcome."""
     on = on or ctx.today
     check_status(case, DECIDABLE)
-    check_date(case, on, today=ctx.today)
+    check_date(case, on, today=ctx.today, earliest=last_step_on(case))
     unknown = set(conditions) - set(ELIGIBILITY_CONDITIONS)
     if unknown:
         raise ProcedureError(_("Điều kiện không hợp lệ: %(codes)s") % {"codes": ", ".join(unknown)})
@@ -299,7 +307,7 @@ def propose_handling(
     """The intake officer's proposal; the head then decides."""
     on = on or ctx.today
     check_status(case, DECIDABLE)
-    check_date(case, on, today=ctx.today)
+    check_date(case, on, today=ctx.today, earliest=last_step_on(case))
     check_decision_allowed(case, decision, was_forwarded=was_forwarded)
     case.proposed_decision = decision
     fields = ["proposed_decision", *_refresh(case, ctx)]
@@ -321,7 +329,7 @@ def decide(
     """The handling decision: accept, forward, guide, return, file away, or urge."""
     on = on or ctx.today
     check_status(case, DECIDABLE)
-    check_date(case, on, today=ctx.today)
+    check_date(case, on, today=ctx.today, earliest=last_step_on(case))
     check_decision_allowed(case, decision, was_forwarded=was_forwarded)
     if decision == Decision.FORWARDED and not forwarded_to.strip():
         raise ProcedureError(_("Hãy ghi cơ quan có thẩm quyền được chuyển đơn đến."))
@@ -548,7 +556,7 @@ def withdraw(
     a violation does not end the case (Law on Denunciations, Art. 33)."""
     on = on or ctx.today
     check_status(case, WITHDRAWABLE)
-    check_date(case, on, today=ctx.today)
+    check_date(case, on, today=ctx.today, earliest=last_step_on(case))
     if partial or signs_of_violation:
         event = EventSpec(
             kind=Kind.PARTIALLY_WITHDRAWN if partial else Kind.WITHDRAWAL_NOT_ENDING,

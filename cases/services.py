@@ -67,9 +67,12 @@ def _check_date(case: Case, on: dt.date, *, earliest: dt.date | None = None) -> 
 
 
 def _lock(case: Case) -> None:
-    """Lock the row and make sure nobody moved the case on since the caller loaded it."""
-    current = Case.objects.select_for_update().only("status").get(pk=case.pk)
-    if current.status != case.status:
+    """Lock the row, refuse if somebody moved the case on since the caller loaded it, and
+    reload it: a step that keeps the status (an extension, a notice) must still see what the
+    step before it wrote, or two extensions taken at once would both count as the first."""
+    seen = case.status
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    if case.status != seen:
         raise ProcedureError(
             _("Vụ việc %(number)s vừa được người khác cập nhật; hãy tải lại trang.")
             % {"number": case.number}

@@ -647,3 +647,28 @@ def test_the_step_that_moves_the_case_on_is_opened_for_whoever_takes_it(
     assert opened(head) == ["conclude"]
     services.case_report_verification(case=accepted, by=verifier, text="Xong", on=D(2026, 3, 30))
     assert opened(verifier) == []
+
+
+def test_a_step_cannot_be_dated_before_the_step_it_follows(accepted, head):
+    # Accepted on 05/03/2026: a withdrawal dated 03/03 would read backwards on the timeline.
+    with pytest.raises(services.ProcedureError, match="không được trước ngày 05/03/2026"):
+        services.case_withdraw(case=accepted, by=head, on=D(2026, 3, 3))
+    accepted.refresh_from_db()
+    assert accepted.status == Case.Status.ACCEPTED
+    services.case_withdraw(case=accepted, by=head, on=D(2026, 3, 6))
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.withdrawn_on) == (Case.Status.WITHDRAWN, D(2026, 3, 6))
+
+
+def test_two_extensions_taken_on_stale_copies_still_count_as_two(accepted, head):
+    """The second request loaded the case before the first extension was written."""
+    stale = Case.objects.get(pk=accepted.pk)
+    reason = "Cần xác minh thêm."
+    services.case_extend(
+        case=accepted, by=head, level=Case.Extension.COMPLEX, reason=reason, on=D(2026, 3, 20)
+    )
+    with pytest.raises(services.ProcedureError, match="chỉ được gia hạn 1 lần"):
+        services.case_extend(
+            case=stale, by=head, level=Case.Extension.COMPLEX, reason=reason, on=D(2026, 3, 21)
+        )
+    assert accepted.events.filter(kind=CaseEvent.Kind.EXTENDED).count() == 1

@@ -23,10 +23,12 @@ def identity_panel(context):
 def protection_panel(context):
     request, case = context["request"], context["case"]
     user = request.user
+    panel = selectors.protection_panel(case)
     return {
         "case": case,
-        "panel": selectors.protection_panel(case),
-        "can_read": access.can_read_protection(user, case),
+        "panel": panel,
+        # Asked only when there is a request to link to (it may cost a query).
+        "can_read": bool(panel.requests) and access.can_read_protection(user, case),
         "can_record": user.has_perm("protection.record_protection"),
         "can_decide": user.has_perm("protection.decide_protection"),
     }
