@@ -477,6 +477,12 @@ class WithdrawForm(StepForm):
     note = _note(_("Nội dung rút đơn, lý do"), required=True)
     field_order = ["scope", "on", "document_number", "note"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case.kind != Case.Kind.DENUNCIATION:
+            # Continuing despite a withdrawal is the Law on Denunciations' rule (Art. 33).
+            self.fields["scope"].choices = self.fields["scope"].choices[:2]
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {

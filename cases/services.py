@@ -691,10 +691,15 @@ def case_link_duplicate(
     _check_date(case, on)
     if case.pk == of.pk:
         raise ProcedureError(_("Một đơn không thể trùng với chính nó."))
-    if of.duplicate_of_id == case.pk:
-        raise ProcedureError(
-            _("Đơn %(number)s đã được xác định là trùng với đơn này.") % {"number": of.number}
-        )
+    # Following `of`'s own links back to this case would make a circle of duplicates.
+    original, seen = of, set()
+    while original.duplicate_of_id and original.pk not in seen:
+        seen.add(original.pk)
+        if original.duplicate_of_id == case.pk:
+            raise ProcedureError(
+                _("Đơn %(number)s đã được xác định là trùng với đơn này.") % {"number": of.number}
+            )
+        original = Case.objects.only("pk", "duplicate_of_id").get(pk=original.duplicate_of_id)
     if case.duplicate_of_id:
         raise ProcedureError(_("Đơn này đã được xác định là trùng với một đơn khác."))
     case.duplicate_of = of

@@ -110,8 +110,12 @@ def fact_from(case: CaseRow, events: Iterable[EventRow]) -> dict:
             received_seen = True
             fact["handling_due"] = event.due_on or case.handling_due
         elif kind == Kind.ELIGIBILITY_CHECKED:
-            fact["eligible_on"] = event.effective_on
-            fact["eligible"] = bool((event.data or {}).get("eligible"))
+            # eligible_on is when the case became eligible and stayed so: a check that only
+            # confirms an earlier one must not move a past period's count.
+            eligible = bool((event.data or {}).get("eligible"))
+            if not (eligible and fact["eligible"]):
+                fact["eligible_on"] = event.effective_on
+            fact["eligible"] = eligible
         elif kind == Kind.URGED and fact["urged_on"] is None:
             fact["urged_on"] = event.effective_on
         elif kind == Kind.EXTENDED:
@@ -119,6 +123,9 @@ def fact_from(case: CaseRow, events: Iterable[EventRow]) -> dict:
         if kind in SETTLING_DECISIONS and not fact["decision"]:
             fact["decision"] = SETTLING_DECISIONS[kind]
             fact["decision_on"] = event.effective_on
+            answered = (event.data or {}).get("handling_due")
+            if answered:
+                fact["handling_due"] = dt.date.fromisoformat(answered)
             if kind == Kind.ACCEPTED:
                 fact["accepted_on"] = event.effective_on
                 fact["accepted_due"] = event.due_on

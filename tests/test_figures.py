@@ -352,3 +352,29 @@ def test_protection_and_reception_figures(history, head, intake_officer):
     )
     today = report_figures(custom(D(2026, 11, 1), timezone.localdate()))["protection"]
     assert today["identity_reveals"] == 1
+
+
+def test_a_forwarded_denunciation_is_judged_by_the_forwarding_limit(db, intake_officer, head):
+    # Received Mon 02/03/2026: forwarding is due within 5 working days (09/03), not the 7 of a
+    # decision within authority (11/03). Forwarded on 10/03: late.
+    case = register(intake_officer, kind=Kind.DENUNCIATION, on=D(2026, 3, 2))
+    services.case_decide(
+        case=case, by=head, decision=Decision.FORWARDED, on=D(2026, 3, 10), forwarded_to="UBND"
+    )
+    assert CaseFact.objects.get(case=case).handling_due == D(2026, 3, 9)
+    figures = report_figures(custom(D(2026, 3, 1), D(2026, 3, 31)))
+    assert figures["petitions"]["deadline"] == {"met": 0, "missed": 1}
+
+
+def test_a_check_that_confirms_eligibility_does_not_change_an_earlier_period(db, intake_officer):
+    case = register(intake_officer, kind=Kind.RECOMMENDATION, on=D(2026, 3, 2))
+    conditions = dict.fromkeys(services.ELIGIBILITY_CONDITIONS, True)
+    services.case_check_eligibility(
+        case=case, by=intake_officer, conditions=conditions, on=D(2026, 3, 3)
+    )
+    early = custom(D(2026, 3, 1), D(2026, 3, 5))
+    assert report_figures(early)["petitions"]["eligible"] == 1
+    services.case_check_eligibility(
+        case=case, by=intake_officer, conditions=conditions, on=D(2026, 3, 9)
+    )
+    assert report_figures(early)["petitions"]["eligible"] == 1

@@ -672,3 +672,29 @@ def test_two_extensions_taken_on_stale_copies_still_count_as_two(accepted, head)
             case=stale, by=head, level=Case.Extension.COMPLEX, reason=reason, on=D(2026, 3, 21)
         )
     assert accepted.events.filter(kind=CaseEvent.Kind.EXTENDED).count() == 1
+
+
+def test_only_a_denunciation_goes_on_after_a_withdrawal_with_signs_of_violation(make_case, head):
+    complaint = make_case(kind=Case.Kind.COMPLAINT)
+    with pytest.raises(services.ProcedureError, match="Chỉ việc rút đơn tố cáo"):
+        services.case_withdraw(case=complaint, by=head, on=D(2026, 3, 4), signs_of_violation=True)
+    denunciation = make_case()
+    services.case_withdraw(case=denunciation, by=head, on=D(2026, 3, 4), signs_of_violation=True)
+    denunciation.refresh_from_db()
+    assert denunciation.status == Case.Status.RECEIVED
+
+
+def test_an_anonymous_petition_is_neither_guided_nor_returned(make_case, head):
+    case = make_case(anonymous=True)
+    for decision in (Case.Decision.GUIDED, Case.Decision.RETURNED):
+        with pytest.raises(services.ProcedureError, match="Đơn nặc danh không có người gửi"):
+            services.case_decide(case=case, by=head, decision=decision, on=D(2026, 3, 4))
+    services.case_decide(case=case, by=head, decision=Case.Decision.FILED, on=D(2026, 3, 4))
+
+
+def test_duplicates_cannot_form_a_circle(make_case, head):
+    a, b, c = make_case(), make_case(), make_case()
+    services.case_link_duplicate(case=a, of=b, by=head)
+    services.case_link_duplicate(case=b, of=c, by=head)
+    with pytest.raises(services.ProcedureError, match="đã được xác định là trùng"):
+        services.case_link_duplicate(case=c, of=a, by=head)

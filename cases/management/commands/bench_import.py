@@ -53,8 +53,8 @@ def generate_rows(count: int, *, seed: int = 2026, today: dt.date | None = None)
         received_on = first + dt.timedelta(days=rng.randrange(span))
         anonymous = rng.random() < 0.05
         decision = rng.choices([d for d, _w in OUTCOMES], [w for _d, w in OUTCOMES])[0]
-        if anonymous and decision == "accepted":
-            decision = "filed"
+        if anonymous and decision in ("accepted", "guided", "returned"):
+            decision = "filed"  # no sender to accept, guide or return to
         if decision == "forwarded" and kind == "denunciation" and channel == "forwarded":
             decision = "guided"
         row = dict.fromkeys(importing.COLUMNS, "")
