@@ -310,7 +310,9 @@ class ProtectionRequest(models.Model):
         blank=True,
         help_text=_("Đề nghị khẩn cấp qua điện thoại phải được bổ sung bằng văn bản."),
     )
-    reason = models.TextField(_("lý do đề nghị"))
+    # Why protection is asked, decided or ended, who carries a measure out, what the
+    # retaliation was: free text that points at the reporter, so encrypted like the identity.
+    reason = EncryptedTextField(_("lý do đề nghị"))
     requested_measures = models.JSONField(_("biện pháp đề nghị"), default=list)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING
@@ -324,9 +326,9 @@ class ProtectionRequest(models.Model):
         related_name="protection_decisions",
     )
     decision_document = models.CharField(_("số quyết định"), max_length=100, blank=True)
-    decision_reason = models.TextField(_("lý do"), blank=True)
+    decision_reason = EncryptedTextField(_("lý do"), blank=True)
     ended_on = models.DateField(_("ngày chấm dứt"), null=True, blank=True)
-    end_reason = models.TextField(_("lý do chấm dứt"), blank=True)
+    end_reason = EncryptedTextField(_("lý do chấm dứt"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -401,13 +403,13 @@ class ProtectionMeasure(models.Model):
         ProtectionRequest, on_delete=models.CASCADE, related_name="measures"
     )
     kind = models.CharField(_("biện pháp"), max_length=20, choices=Kind.choices)
-    carried_out_by = models.CharField(_("cơ quan thực hiện"), max_length=300)
+    carried_out_by = EncryptedTextField(_("cơ quan thực hiện"))
     started_on = models.DateField(_("ngày bắt đầu"))
     ended_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
     )
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = EncryptedTextField(_("ghi chú"), blank=True)
 
     history = HistoricalRecords()
 
@@ -438,8 +440,8 @@ class RetaliationReport(models.Model):
         related_name="retaliation_reports",
     )
     reported_on = models.DateField(_("ngày phản ánh"))
-    description = models.TextField(_("sự việc"))
-    action_taken = models.TextField(_("biện pháp xử lý"), blank=True)
+    description = EncryptedTextField(_("sự việc"))
+    action_taken = EncryptedTextField(_("biện pháp xử lý"), blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
