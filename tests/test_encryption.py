@@ -219,3 +219,54 @@ def test_saving_a_reporter_keeps_its_indexes_in_step(make_case):
     reporter.save(update_fields=["phone"])
     reporter.refresh_from_db()
     assert reporter.phone_index == index_phone("0988777666")
+
+
+def test_protection_free_text_is_stored_as_ciphertext_in_main_and_history_tables(make_case, head):
+    """Why protection was asked, who carries a measure out and what the retaliation was all
+    point at the reporter."""
+    import datetime as dt
+
+    from protection import services as protection_services
+
+    case = make_case(received_on=dt.date(2026, 3, 2))
+    reporter = Reporter.objects.get(case=case)
+    request = protection_services.protection_request_record(
+        case=case,
+        by=head,
+        received_on=dt.date(2026, 3, 4),
+        channel="written",
+        reason="Bị đe dọa tại Công ty MARKER-REASON",
+        requested_measures=["job"],
+        persons=[protection_services.PersonData(relation="reporter", reporter=reporter)],
+    )
+    protection_services.protection_decide(
+        request=request,
+        by=head,
+        grant=True,
+        decided_on=dt.date(2026, 3, 6),
+        reason="Có căn cứ MARKER-DECISION",
+        measures=[
+            protection_services.MeasureData(
+                kind="job",
+                carried_out_by="Giám đốc MARKER-EMPLOYER",
+                started_on=dt.date(2026, 3, 6),
+            )
+        ],
+    )
+    protection_services.retaliation_report_record(
+        case=case,
+        by=head,
+        reported_on=dt.date(2026, 3, 9),
+        description="Bị điều chuyển khỏi phòng MARKER-RETALIATION",
+    )
+    for table in (
+        "protection_protectionrequest",
+        "protection_historicalprotectionrequest",
+        "protection_protectionmeasure",
+        "protection_historicalprotectionmeasure",
+        "protection_retaliationreport",
+        "protection_historicalretaliationreport",
+    ):
+        assert "MARKER" not in raw_rows(table), table
+    request.refresh_from_db()
+    assert request.reason == "Bị đe dọa tại Công ty MARKER-REASON"
