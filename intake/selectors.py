@@ -43,27 +43,34 @@ def possible_duplicates(
         )
         for case_id, number in matches:
             hints.setdefault(case_id, DuplicateHint(case_id, number, str(_("cùng người gửi đơn"))))
-    accused_key = fold(accused)
-    if accused_key and field_id:
-        window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
-        same_accused = (
-            Case.objects.filter(
-                accused_key=accused_key,
-                field_id=field_id,
-                received_on__gte=received_on - window,
-                received_on__lte=received_on + window,
-            )
-            .exclude(pk__in=exclude_ids)
-            .values_list("pk", "number")
-        )
-        for case_id, number in same_accused:
-            hints.setdefault(
-                case_id,
-                DuplicateHint(
-                    case_id, number, str(_("cùng người bị tố cáo và lĩnh vực trong 90 ngày"))
-                ),
-            )
+    _add_same_accused(
+        hints,
+        accused_key=fold(accused),
+        field_id=field_id,
+        received_on=received_on,
+        exclude=exclude_ids,
+    )
     return sorted(hints.values(), key=lambda hint: hint.number)
+
+
+def _add_same_accused(hints, *, accused_key: str, field_id, received_on: dt.date, exclude):
+    """Cases about the same accused in the same field, received within 90 days either way."""
+    if not (accused_key and field_id):
+        return
+    window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    same_accused = (
+        Case.objects.filter(
+            accused_key=accused_key,
+            field_id=field_id,
+            received_on__gte=received_on - window,
+            received_on__lte=received_on + window,
+        )
+        .exclude(pk__in=exclude)
+        .values_list("pk", "number")
+    )
+    reason = str(_("cùng người bị tố cáo và lĩnh vực trong 90 ngày"))
+    for case_id, number in same_accused:
+        hints.setdefault(case_id, DuplicateHint(case_id, number, reason))
 
 
 def possible_duplicates_of_case(case: Case) -> list[DuplicateHint]:
@@ -85,23 +92,11 @@ def possible_duplicates_of_case(case: Case) -> list[DuplicateHint]:
     linked = Case.objects.filter(linked_condition).values("pk")
     for case_id, number in protection_selectors.cases_sharing_a_reporter(case, exclude=linked):
         hints.setdefault(case_id, DuplicateHint(case_id, number, str(_("cùng người gửi đơn"))))
-    if case.accused_key:
-        window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
-        same_accused = (
-            Case.objects.filter(
-                accused_key=case.accused_key,
-                field_id=case.field_id,
-                received_on__gte=case.received_on - window,
-                received_on__lte=case.received_on + window,
-            )
-            .exclude(pk__in=linked)
-            .values_list("pk", "number")
-        )
-        for case_id, number in same_accused:
-            hints.setdefault(
-                case_id,
-                DuplicateHint(
-                    case_id, number, str(_("cùng người bị tố cáo và lĩnh vực trong 90 ngày"))
-                ),
-            )
+    _add_same_accused(
+        hints,
+        accused_key=case.accused_key,
+        field_id=case.field_id,
+        received_on=case.received_on,
+        exclude=linked,
+    )
     return sorted(hints.values(), key=lambda hint: hint.number)
