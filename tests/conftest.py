@@ -1,7 +1,9 @@
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -15,6 +17,23 @@ from protection.services import ReporterData
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The suite's "now": a Wednesday morning in Hanoi's time zone. Every test but the browser ones runs
+# with the clock pinned here (and ticking), so no figure or due date depends on the real date; CI
+# runs the suite again with the process clock 450 days ahead to prove it. A test that needs
+# another day moves the clock itself (`time_machine.move_to`) or passes the date in.
+# Browser tests keep the real clock: Chromium has its own, and would drop cookies whose expiry
+# the pinned server computed in its past. They pass every date they use.
+PINNED_NOW = dt.datetime(2026, 12, 2, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseCounter, CaseEvent
@@ -121,7 +122,7 @@ def test_output_file_gets_a_bom_for_excel_and_stdout_does_not(accepted_case, tmp
 
 
 def test_overdue_marks_only_open_cases_past_their_next_due_date(make_case, head):
-    today = dt.date.today()
+    today = timezone.localdate()
     late = make_case(received_on=today - dt.timedelta(days=40), summary="Quá hạn")
     fresh = make_case(received_on=today, summary="Mới nhận")
     done = make_case(received_on=today - dt.timedelta(days=40), summary="Đã xử lý")

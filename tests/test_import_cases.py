@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import importing
 from cases.models import Case, CaseEvent
@@ -283,7 +284,7 @@ def test_reporter_identity_is_encrypted_on_the_way_in(run_import, db):
 
 
 def future_day() -> str:
-    return (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    return (timezone.localdate() + dt.timedelta(days=5)).isoformat()
 
 
 BAD_ROWS = [
