@@ -1,4 +1,4 @@
-"""The five roles of PRODUCT.md as permission bundles.
+"""The five roles of docs/product.md#users-and-roles as permission bundles.
 
 Code checks permissions, never group names: the groups are what an administrator assigns, and
 their Vietnamese names may be edited in the admin without breaking anything.

@@ -1,9 +1,9 @@
 """Who may see and do what on a case. Views ask here; services enforce the procedure.
 
-Visibility (PRODUCT.md, issue #3 item 7): the head sees every case; an intake officer the cases
-they registered and the intake queue; a verifier only the cases assigned to them; the auditor and
-the administrator no case content. A staff member marked as related to a case, named as its
-accused, or who recused, can't open it at all.
+Visibility (docs/product.md#users-and-roles, issue #3 item 7): the head sees every case; an
+intake officer the cases they registered and the intake queue; a verifier only the cases assigned
+to them; the auditor and the administrator no case content. A staff member marked as related to a
+case, named as its accused, or who recused, can't open it at all.
 """
 
 from __future__ import annotations

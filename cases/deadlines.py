@@ -1,9 +1,9 @@
 """Statutory time limits: which one applies to a case, and when each step falls due.
 
 The limits are data (TimeLimitRule, versioned by `effective_from`); the version that applies is
-the newest in effect on the day the count starts. Counting follows PRODUCT.md: the day of the
-event is not counted; "days" are calendar days and a period ending on a day off ends on the next
-working day; "working days" skip weekends and holidays and count make-up Saturdays.
+the newest in effect on the day the count starts. Counting (docs/product.md#counting): the day
+of the event is not counted; "days" are calendar days and a period ending on a day off ends on
+the next working day; "working days" skip weekends and holidays and count make-up Saturdays.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ class Case(models.Model):
         WITHDRAWN = "withdrawn", _("Đã rút")
         SUSPENDED = "suspended", _("Đã đình chỉ")
 
-    # The procedure has ended in these states (PRODUCT.md: "finished").
+    # The procedure has ended in these states (docs/product.md#open-and-finished).
     FINISHED_STATUSES = frozenset(
         {
             Status.CONCLUDED,

@@ -1,4 +1,4 @@
-"""Who may see a reporter's identity: need-to-know (PRODUCT.md, "Identity protection").
+"""Who may see a reporter's identity: need-to-know (docs/product.md#identity-protection).
 
 Three bases, and nothing else: the head, on any case they may open; the officer who registered
 the case; anyone whose access request the head granted and which has not expired. Opening the

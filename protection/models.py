@@ -138,7 +138,7 @@ class AppendOnlyQuerySet(QuerySet):
 
 
 class IdentityBasis(models.TextChoices):
-    """Why someone may see a reporter's identity (PRODUCT.md, "Identity protection")."""
+    """Why someone may see a reporter's identity (docs/product.md#identity-protection)."""
 
     HEAD = "head", _("Lãnh đạo")
     REGISTRAR = "registrar", _("Cán bộ vào sổ đơn")

@@ -17,7 +17,8 @@ from reports.models import CaseFact
 
 Kind = CaseEvent.Kind
 
-# Steps that end the procedure (PRODUCT.md "finished") and the name the reports give each.
+# Steps that end the procedure (docs/product.md#open-and-finished) and the name the reports
+# give each.
 FINISHING = {
     Kind.CONCLUDED: "concluded",
     Kind.WITHDRAWN: "withdrawn",

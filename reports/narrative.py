@@ -1,4 +1,5 @@
-"""The report as Vietnamese prose, in the words such units publish (see the seed report):
+"""The report as Vietnamese prose, in the words such units publish
+(docs/product.md#forms-and-formats):
 
 "Từ ngày 21/11/2021 đến 20/11/2022, đã tiếp nhận 45 đơn (trong đó có 07 đơn tố cáo; 38 đơn
 kiến nghị, phản ánh), đã giải quyết dứt điểm 45 đơn."

@@ -1,4 +1,4 @@
-"""Every statutory time limit of PRODUCT.md, with its due date counted by hand.
+"""Every statutory time limit (docs/product.md#the-rule-table), its due date counted by hand.
 
 Counting (Civil Code 2015, Arts. 147-148): the day of the event is not counted; "days" are
 calendar days, and a period ending on a day off ends on the next working day; "working days"

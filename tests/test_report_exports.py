@@ -144,8 +144,9 @@ def test_the_xlsx_reads_like_the_official_forms(history, tmp_path, settings):
 
 
 def test_the_text_is_the_narrative_of_the_seed_report(db, intake_officer, head, tmp_path):
-    # The seed: 45 petitions from 21/11/2021 to 20/11/2022, 7 denunciations and 38
-    # recommendations and feedback, all resolved. Same shape, moved into this app's past.
+    # The example of docs/product.md#forms-and-formats: 45 petitions from 21/11/2021 to
+    # 20/11/2022, 7 denunciations and 38 recommendations and feedback, all resolved. Same
+    # shape, moved into this app's past.
     from cases import services as case_services
 
     kinds = (

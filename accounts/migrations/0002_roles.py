@@ -1,4 +1,5 @@
-"""The five role groups of PRODUCT.md with their permissions (frozen copy of accounts.roles)."""
+"""The five role groups (docs/product.md#users-and-roles) with their permissions (frozen copy
+of accounts.roles)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The statutory time limits of PRODUCT.md, as they stand before Law 136/2025/QH15.
+"""The statutory time limits (docs/product.md#the-rule-table), before Law 136/2025/QH15.
 
 A later version of a limit is a new row with a later effective_from (admin or a new data
 migration); these rows stay, so past due dates remain explainable.
