@@ -5,10 +5,16 @@ Assignments made here go through cases.services, so they are checked against con
 interest and written on the case's timeline like any other.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -93,44 +99,104 @@ class CalendarOverrideAdmin(RecomputesDeadlines, admin.ModelAdmin):
     date_hierarchy = "day"
 
 
+@dataclass(frozen=True)
+class AssignmentChange:
+    """One edited row of the assignments inline, as the service call that carries it out."""
+
+    form: forms.ModelForm
+    action: str  # "remove", "change" or "add": which list of the admin's change message
+    run: Callable[..., Assignment | None]
+
+
 class AssignmentInlineFormSet(forms.BaseInlineFormSet):
+    """The assignments of a case, changed only through the assignment services.
+
+    Validation runs the services in a savepoint and rolls it back, so a refusal (a conflict of
+    interest, someone who is not a verifier, a case not under verification) shows in the form,
+    in the services' own words, and their rules are not written a second time here.
+    """
+
+    by = None  # the administrator: AssignmentInline.get_formset sets it
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whom each existing row named before the edit: validation puts the new choice on the
+        # row's instance.
+        self.assigned_before = {row.pk: row.user for row in self.get_queryset()}
+
+    def changes(self) -> list[AssignmentChange]:
+        """The edits as service calls, in the order they must run: who leaves, whose row names
+        someone else (or changes who leads), who joins."""
+        leaving, changed, joining = [], [], []
+        for form in self.forms:
+            before = self.assigned_before.get(form.instance.pk)
+            if self._should_delete_form(form):
+                if before is not None:
+                    run = partial(services.case_unassign, user=before)
+                    leaving.append(AssignmentChange(form, "remove", run))
+                continue
+            if not form.has_changed():
+                continue
+            user, is_lead = form.cleaned_data["user"], form.cleaned_data["is_lead"]
+            if before is not None:
+                run = partial(services.case_reassign, user=before, to=user, is_lead=is_lead)
+                changed.append(AssignmentChange(form, "change", run))
+            else:
+                run = partial(services.case_assign, user=user, is_lead=is_lead)
+                joining.append(AssignmentChange(form, "add", run))
+        return [*leaving, *changed, *joining]
+
+    def apply(self, change: AssignmentChange, by) -> Assignment | None:
+        # A fresh copy each time: the services lock, reload and change the case they are given.
+        case = Case.objects.get(pk=self.instance.pk)
+        return change.run(case=case, by=by, note=_("Quản trị hệ thống"))
+
     def clean(self):
         super().clean()
-        for form in self.forms:
-            if not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            if form.instance.pk:
-                continue
-            user = form.cleaned_data.get("user")
-            if user is None:
-                continue
-            conflict = CaseConflict.objects.filter(case=self.instance, user=user).first()
-            if conflict:
-                raise ValidationError(
-                    _("Không thể giao %(user)s: %(reason)s.")
-                    % {"user": user, "reason": conflict.get_reason_display().lower()}
-                )
-            if not user.has_perm("cases.work_case"):
-                raise ValidationError(_("%(user)s không phải cán bộ xác minh.") % {"user": user})
-            if self.instance.status not in (Case.Status.ACCEPTED, Case.Status.VERIFYING):
-                raise ValidationError(_("Chỉ phân công xác minh vụ việc đã thụ lý."))
+        if any(self.errors):
+            return
+        # Locked until the admin's transaction (the whole request) ends, so the changes that
+        # pass here still pass when save_formset makes them.
+        Case.objects.select_for_update().filter(pk=self.instance.pk).first()
+        refusals = []
+        with transaction.atomic():
+            for change in self.changes():
+                try:
+                    self.apply(change, self.by)
+                except services.ProcedureError as refusal:
+                    refusals.extend(refusal.messages)
+            transaction.set_rollback(True)
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     formset = AssignmentInlineFormSet
     fk_name = "case"
-    fields = ("user", "is_lead", "assigned_on", "assigned_by")
-    readonly_fields = ("assigned_on", "assigned_by")
+    fields = ("user", "is_lead", "assigned_on", "assigned_by_name")
+    readonly_fields = ("assigned_on", "assigned_by_name")
     autocomplete_fields = ("user",)
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "assigned_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by = request.user
+        return formset
+
+    @admin.display(description=_lazy("người giao"))
+    def assigned_by_name(self, assignment):
+        return assignment.assigned_by
 
 
 class CaseConflictInline(admin.TabularInline):
     model = CaseConflict
     fk_name = "case"
-    fields = ("user", "reason", "note", "declared_by")
-    readonly_fields = ("declared_by",)
+    fields = ("user", "reason", "note", "declared_by_name")
+    readonly_fields = ("declared_by_name",)
     autocomplete_fields = ("user",)
     extra = 0
 
@@ -139,6 +205,10 @@ class CaseConflictInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_lazy("người ghi nhận"))
+    def declared_by_name(self, conflict):
+        return conflict.declared_by
 
 
 @admin.register(Case)
@@ -188,32 +258,15 @@ class CaseAdmin(admin.ModelAdmin):
         # The admin's change message reads these; the services below do the saving.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is Assignment:
-            for deleted_form in formset.deleted_forms:
-                if deleted_form.instance.pk:
-                    services.case_unassign(
-                        case=case,
-                        user=deleted_form.instance.user,
-                        by=request.user,
-                        note=_("Quản trị hệ thống"),
-                    )
-                    formset.deleted_objects.append(deleted_form.instance)
-            for inline_form in formset.forms:
-                if inline_form in formset.deleted_forms or not inline_form.has_changed():
-                    continue
-                data = inline_form.cleaned_data
-                if inline_form.instance.pk:
-                    Assignment.objects.filter(pk=inline_form.instance.pk).update(
-                        is_lead=data["is_lead"]
-                    )
-                    continue
-                try:
-                    formset.new_objects.append(
-                        services.case_assign(
-                            case=case, user=data["user"], by=request.user, is_lead=data["is_lead"]
-                        )
-                    )
-                except services.ProcedureError as error:
-                    self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            # Validation tried these on the case it has kept locked since (see clean).
+            for change in formset.changes():
+                assignment = formset.apply(change, request.user)
+                if change.action == "remove":
+                    formset.deleted_objects.append(change.form.instance)
+                elif change.action == "change":
+                    formset.changed_objects.append((assignment, change.form.changed_data))
+                else:
+                    formset.new_objects.append(assignment)
         elif formset.model is CaseConflict:
             for inline_form in formset.forms:
                 if inline_form.instance.pk or not inline_form.has_changed():
