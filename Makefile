@@ -26,11 +26,12 @@ run: $(VENV)/.installed .env
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Lint, formatting, migrations in step with the models, then the whole suite (browser tests
+# Lint, formatting, the layers (import-linter), migrations in step with the models, then the whole suite (browser tests
 # included where Chromium is installed). DATABASE_URL chooses the database; SQLite otherwise.
 test: $(VENV)/.installed .env
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
 		(echo "Models and migrations differ: run 'manage.py makemigrations'." && exit 1)
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -43,18 +44,19 @@ format: $(VENV)/.installed
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
-# The benchmarks, each against a baseline measured in the same run, on PostgreSQL (each in its
-# own database under BENCH_PG, never the configured one). See README "Benchmarks".
+# The benchmarks (the bench/ package, not management commands), each against a baseline measured
+# in the same run, on PostgreSQL (each in its own database under BENCH_PG, never the configured
+# one). See README "Benchmarks".
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed .env
 	@echo "== Reports: one-year report over 1,000,000 petitions vs one hand-written SQL scan"
-	@BENCH_DATABASE_URL=$(BENCH_PG)/petitions_bench $(PY) manage.py bench $(BENCH_ARGS)
+	@BENCH_DATABASE_URL=$(BENCH_PG)/petitions_bench $(PY) -m bench reports $(BENCH_ARGS)
 	@echo "== Import: 10,000 rows vs the same rows replayed through the services"
-	@$(PY) config/benchdb.py $(BENCH_PG)/petitions_bench_import
-	@DATABASE_URL=$(BENCH_PG)/petitions_bench_import $(PY) manage.py bench_import --rows 10000 --baseline-rows 300
+	@$(PY) -m bench.benchdb $(BENCH_PG)/petitions_bench_import
+	@DATABASE_URL=$(BENCH_PG)/petitions_bench_import $(PY) -m bench import --rows 10000 --baseline-rows 300
 	@echo "== Key rotation: 100,000 identities vs Fernet alone in memory"
-	@$(PY) config/benchdb.py $(BENCH_PG)/petitions_bench_rotation
-	@DATABASE_URL=$(BENCH_PG)/petitions_bench_rotation $(PY) manage.py bench_rotation --identities 100000
+	@$(PY) -m bench.benchdb $(BENCH_PG)/petitions_bench_rotation
+	@DATABASE_URL=$(BENCH_PG)/petitions_bench_rotation $(PY) -m bench rotation --identities 100000
 
 # Production-style server for a quick look: gunicorn with collected static files.
 serve: $(VENV)/.installed .env

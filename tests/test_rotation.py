@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bench import rotation as bench_rotation
 from cases import services as case_services
 from cases.models import Case, Evidence
 from protection import rotation, services
@@ -294,10 +295,9 @@ def test_blind_index_verification_fails_on_a_stale_index(identities):
         )
 
 
-def test_bench_rotation_reports_times_and_checks_nothing_is_lost(db, settings):
-    stdout = io.StringIO()
-    call_command("bench_rotation", "--identities", "300", stdout=stdout, stderr=io.StringIO())
-    output = stdout.getvalue()
+def test_bench_rotation_reports_times_and_checks_nothing_is_lost(db, settings, capsys):
+    bench_rotation.run(identities=300, stderr=io.StringIO())
+    output = capsys.readouterr().out
     assert "rotate_keys:" in output
     assert "none readable with the old key alone" in output
     assert "all 300 identities read back unchanged" in output

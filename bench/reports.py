@@ -1,4 +1,4 @@
-"""python manage.py bench [--petitions 1000000] [--preset 2025-Y] [--runs 5] [--regenerate]
+"""python -m bench reports [--petitions 1000000] [--preset 2025-Y] [--runs 5] [--regenerate]
 
 Times a one-year report over a million petitions on PostgreSQL and compares it with one
 hand-written SQL statement that reads the same rows once.
@@ -20,14 +20,14 @@ import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench import BenchError
+from bench.benchdb import create_database
 from cases.models import Case, CaseEvent, Field
 from intake.models import ReceptionSession, ReceptionVisit
 from protection.models import (
@@ -43,6 +43,7 @@ from reports.models import CaseFact
 from reports.periods import preset
 from reports.selectors import snapshot_status
 
+HELP = "Time a one-year report over a million petitions on PostgreSQL (BENCH_DATABASE_URL)."
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/petitions_bench"
 NUMBER_PREFIX = "B"
 FIRST_DAY = dt.date(2022, 12, 15)  # the data covers the cut-off years 2023, 2024 and 2025
@@ -54,17 +55,8 @@ def bench_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist yet."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+def say(text: str = "") -> None:
+    print(text, flush=True)
 
 
 class Row:
@@ -415,179 +407,180 @@ WHERE received_on <= %(e)s AND (finished_on IS NULL OR finished_on >= %(s)s)
 """
 
 
-class Command(BaseCommand):
-    help = "Time a one-year report over a million petitions on PostgreSQL (BENCH_DATABASE_URL)."
+def add_arguments(parser) -> None:
+    parser.add_argument("--petitions", type=int, default=1_000_000)
+    parser.add_argument("--preset", default="2025-Y", help="the period to report on")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--regenerate", action="store_true", help="drop and regenerate data")
+    parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument("--inside", action="store_true", help="(internal)")
 
-    def add_arguments(self, parser):
-        parser.add_argument("--petitions", type=int, default=1_000_000)
-        parser.add_argument("--preset", default="2025-Y", help="the period to report on")
-        parser.add_argument("--runs", type=int, default=5)
-        parser.add_argument("--regenerate", action="store_true", help="drop and regenerate data")
-        parser.add_argument("--explain", action="store_true", help="print the query plans")
-        parser.add_argument("--inside", action="store_true", help="(internal)")
 
-    def handle(self, *args, **options):
-        if not options["inside"]:
-            return self.relaunch(options)
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark runs on PostgreSQL (BENCH_DATABASE_URL).")
-        self.prepare(options)
-        self.measure(options)
+def run(**options) -> None:
+    if not options["inside"]:
+        return relaunch(options)
+    if connection.vendor != "postgresql":
+        raise BenchError("The benchmark runs on PostgreSQL (BENCH_DATABASE_URL).")
+    prepare(options)
+    measure(options)
 
-    def relaunch(self, options) -> None:
-        """Run again in a child process whose DATABASE_URL is the benchmark database, so no
-        code path can touch the configured one."""
-        url = bench_url()
-        if not url.startswith(("postgres://", "postgresql://")):
-            raise CommandError(f"BENCH_DATABASE_URL must point to PostgreSQL, not {url}")
-        try:
-            ensure_database(url)
-        except Exception as error:  # any connection problem, said plainly
-            raise CommandError(f"Cannot reach or create {url}: {error}") from error
-        argv = [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench", "--inside"]
-        for name in ("petitions", "preset", "runs"):
-            argv += [f"--{name}", str(options[name])]
-        argv += [flag for flag in ("--regenerate", "--explain") if options[flag[2:]]]
-        env = {**os.environ, "DATABASE_URL": url}
-        completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 -- our own command
-        if completed.returncode:
-            raise CommandError(f"The benchmark failed (exit code {completed.returncode}).")
 
-    def prepare(self, options) -> None:
-        name = connection.settings_dict["NAME"]
-        self.stdout.write(f"Benchmark database: {name} (PostgreSQL)")
-        call_command("migrate", verbosity=0, interactive=False)
-        wanted = options["petitions"]
-        present = Case.objects.filter(number__startswith=NUMBER_PREFIX).count()
-        facts = CaseFact.objects.count()
-        if present == wanted and facts == Case.objects.count() and not options["regenerate"]:
-            self.stdout.write(
-                f"Reusing the {present:,} petitions generated earlier in {name} "
-                "(--regenerate to start over)."
-            )
-            return
-        self.generate(wanted)
+def relaunch(options) -> None:
+    """Run again in a child process whose DATABASE_URL is the benchmark database, so no code
+    path can touch the configured one."""
+    url = bench_url()
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise BenchError(f"BENCH_DATABASE_URL must point to PostgreSQL, not {url}")
+    try:
+        create_database(url)
+    except Exception as error:  # any connection problem, said plainly
+        raise BenchError(f"Cannot reach or create {url}: {error}") from error
+    argv = [sys.executable, "-m", "bench", "reports", "--inside"]
+    for name in ("petitions", "preset", "runs"):
+        argv += [f"--{name}", str(options[name])]
+    argv += [flag for flag in ("--regenerate", "--explain") if options[flag[2:]]]
+    env = {**os.environ, "DATABASE_URL": url}
+    completed = subprocess.run(  # noqa: S603 -- our own benchmark, with the interpreter running us
+        argv, env=env, cwd=settings.BASE_DIR, check=False
+    )
+    if completed.returncode:
+        raise BenchError(f"The benchmark failed (exit code {completed.returncode}).")
 
-    def generate(self, count: int) -> None:
-        from django.contrib.auth import get_user_model
 
-        self.stdout.write(f"Generating {count:,} petitions with COPY (once; later runs reuse)…")
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # CASCADE empties every table that refers to these (timelines, facts,
-                # reporters, protection, history rows).
-                "TRUNCATE cases_case, reports_reportsnapshot, intake_receptionsession CASCADE"
-            )
-        user, _created = get_user_model().objects.get_or_create(
-            username="bench", defaults={"full_name": "Benchmark", "is_active": False}
+def prepare(options) -> None:
+    name = connection.settings_dict["NAME"]
+    say(f"Benchmark database: {name} (PostgreSQL)")
+    call_command("migrate", verbosity=0, interactive=False)
+    wanted = options["petitions"]
+    present = Case.objects.filter(number__startswith=NUMBER_PREFIX).count()
+    facts = CaseFact.objects.count()
+    if present == wanted and facts == Case.objects.count() and not options["regenerate"]:
+        say(
+            f"Reusing the {present:,} petitions generated earlier in {name} "
+            "(--regenerate to start over)."
         )
-        generator = Generator()
-        recorded_at = timezone.now()
-        truncated = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The generated rows are consistent by construction: skip the per-row foreign key
-            # triggers while loading (superuser only; the benchmark database is ours).
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            raw = cursor.cursor  # psycopg's cursor, for COPY
-            sessions, visits = generator.reception(raw)
-            events = generator.petitions(raw, 1, count, recorded_at)
-            others = generator.protection(raw, 1, count, user.pk)
-        loaded = time.perf_counter()
-        with connection.cursor() as cursor:
-            for table in ("cases_case", "intake_receptionsession", "intake_receptionvisit",
-                          "protection_protectionrequest"):  # fmt: skip
-                cursor.execute(  # our own table names, no input
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            for table in ("cases_case", "cases_caseevent", "reports_casefact",
-                          "intake_receptionsession", "intake_receptionvisit"):  # fmt: skip
-                cursor.execute(f"VACUUM ANALYZE {table}")
-        finished = time.perf_counter()
-        details = ", ".join(f"{n:,} {label}" for label, n in others.items())
-        self.stdout.write(
-            f"Generated {count:,} petitions, {events:,} timeline events, {count:,} report facts, "
-            f"{sessions:,} reception sessions, {visits:,} visits, {details} in "
-            f"{finished - started:.0f} s (emptying {truncated - started:.0f} s, generating and "
-            f"copying {loaded - truncated:.0f} s, vacuum and statistics {finished - loaded:.0f} s)."
+        return
+    generate(wanted)
+
+
+def generate(count: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    say(f"Generating {count:,} petitions with COPY (once; later runs reuse)…")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # CASCADE empties every table that refers to these (timelines, facts,
+            # reporters, protection, history rows).
+            "TRUNCATE cases_case, reports_reportsnapshot, intake_receptionsession CASCADE"
         )
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench", defaults={"full_name": "Benchmark", "is_active": False}
+    )
+    generator = Generator()
+    recorded_at = timezone.now()
+    truncated = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The generated rows are consistent by construction: skip the per-row foreign key
+        # triggers while loading (superuser only; the benchmark database is ours).
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        raw = cursor.cursor  # psycopg's cursor, for COPY
+        sessions, visits = generator.reception(raw)
+        events = generator.petitions(raw, 1, count, recorded_at)
+        others = generator.protection(raw, 1, count, user.pk)
+    loaded = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in ("cases_case", "intake_receptionsession", "intake_receptionvisit",
+                      "protection_protectionrequest"):  # fmt: skip
+            cursor.execute(  # our own table names, no input
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT max(id) FROM {table}))"
+            )
+        for table in ("cases_case", "cases_caseevent", "reports_casefact",
+                      "intake_receptionsession", "intake_receptionvisit"):  # fmt: skip
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    finished = time.perf_counter()
+    details = ", ".join(f"{n:,} {label}" for label, n in others.items())
+    say(
+        f"Generated {count:,} petitions, {events:,} timeline events, {count:,} report facts, "
+        f"{sessions:,} reception sessions, {visits:,} visits, {details} in "
+        f"{finished - started:.0f} s (emptying {truncated - started:.0f} s, generating and "
+        f"copying {loaded - truncated:.0f} s, vacuum and statistics {finished - loaded:.0f} s)."
+    )
 
-    def measure(self, options) -> None:
-        period = preset(options["preset"])
-        params = {"s": period.start, "e": period.end}
-        runs = options["runs"]
 
-        def report():
-            figures = report_figures(period)
-            return exports.as_json(figures, snapshot_status(period, figures))
+def measure(options) -> None:
+    period = preset(options["preset"])
+    params = {"s": period.start, "e": period.end}
+    runs = options["runs"]
 
-        def hand_written():
-            with connection.cursor() as cursor:
-                cursor.execute(HAND_WRITTEN, params)
-                return cursor.fetchall()
-
-        def bare_scan():
-            with connection.cursor() as cursor:
-                cursor.execute(BARE_SCAN, params)
-                return cursor.fetchone()[0]
-
+    def report():
         figures = report_figures(period)
-        petitions = figures["petitions"]
-        rows = bare_scan()
-        times = timed(
-            {
-                "report": report,
-                "sql": hand_written,
-                "scan": bare_scan,
-                "dashboard": lambda: monthly_series(period.end + dt.timedelta(days=1)),
-            },
-            runs,
-        )
-        median = {name: statistics.median(values) for name, values in times.items()}
-        best = {name: min(values) for name, values in times.items()}
-        report_time, sql_time, scan_time = median["report"], median["sql"], median["scan"]
-        if options["explain"]:
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + HAND_WRITTEN, params)
-                self.stdout.write("\n".join(row[0] for row in cursor.fetchall()))
+        return exports.as_json(figures, snapshot_status(period, figures))
 
-        ratio = report_time / sql_time
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    def hand_written():
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_WRITTEN, params)
+            return cursor.fetchall()
 
-        def runs_of(name: str) -> str:
-            return ", ".join(f"{t:.3f}" for t in times[name])
+    def bare_scan():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_SCAN, params)
+            return cursor.fetchone()[0]
 
-        self.stdout.write("")
-        self.stdout.write(f"Period {period.label}: {rows:,} of the petitions are in it")
-        self.stdout.write(
-            f"  (carried over {petitions['carried_over']:,}, received {petitions['received']:,}, "
-            f"resolved {petitions['resolved']:,}, in progress {petitions['in_progress']:,}, "
-            f"overdue {petitions['overdue']:,})"
-        )
-        self.stdout.write(
-            f"Timings over {runs} interleaved rounds, median (best); load average {load:.1f} "
-            f"on {os.cpu_count()} CPUs:"
-        )
-        self.stdout.write(
-            f"  one-year report, every figure, JSON:          {report_time:.3f} s "
-            f"({best['report']:.3f})  [{runs_of('report')}]"
-        )
-        self.stdout.write(
-            f"  hand-written SQL, same figures, one pass:     {sql_time:.3f} s "
-            f"({best['sql']:.3f})  [{runs_of('sql')}]"
-        )
-        self.stdout.write(
-            f"  for scale, counting those rows alone:         {scan_time:.3f} s "
-            f"({best['scan']:.3f})"
-        )
-        self.stdout.write(
-            f"  the dashboard's twelve months:                {median['dashboard']:.3f} s "
-            f"({best['dashboard']:.3f})"
-        )
-        self.stdout.write(
-            f"Ratio report / hand-written SQL: {ratio:.2f} (best {best['report'] / best['sql']:.2f}"
-            f"; goal < 2: {'met' if ratio < 2 else 'NOT met'}). Report under a second: "
-            f"{'yes' if report_time < 1 else 'NO'} (median), "
-            f"{'yes' if best['report'] < 1 else 'NO'} (best)."
-        )
+    figures = report_figures(period)
+    petitions = figures["petitions"]
+    rows = bare_scan()
+    times = timed(
+        {
+            "report": report,
+            "sql": hand_written,
+            "scan": bare_scan,
+            "dashboard": lambda: monthly_series(period.end + dt.timedelta(days=1)),
+        },
+        runs,
+    )
+    median = {name: statistics.median(values) for name, values in times.items()}
+    best = {name: min(values) for name, values in times.items()}
+    report_time, sql_time, scan_time = median["report"], median["sql"], median["scan"]
+    if options["explain"]:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + HAND_WRITTEN, params)
+            say("\n".join(row[0] for row in cursor.fetchall()))
+
+    ratio = report_time / sql_time
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+    def runs_of(name: str) -> str:
+        return ", ".join(f"{t:.3f}" for t in times[name])
+
+    say()
+    say(f"Period {period.label}: {rows:,} of the petitions are in it")
+    say(
+        f"  (carried over {petitions['carried_over']:,}, received {petitions['received']:,}, "
+        f"resolved {petitions['resolved']:,}, in progress {petitions['in_progress']:,}, "
+        f"overdue {petitions['overdue']:,})"
+    )
+    say(
+        f"Timings over {runs} interleaved rounds, median (best); load average {load:.1f} "
+        f"on {os.cpu_count()} CPUs:"
+    )
+    say(
+        f"  one-year report, every figure, JSON:          {report_time:.3f} s "
+        f"({best['report']:.3f})  [{runs_of('report')}]"
+    )
+    say(
+        f"  hand-written SQL, same figures, one pass:     {sql_time:.3f} s "
+        f"({best['sql']:.3f})  [{runs_of('sql')}]"
+    )
+    say(f"  for scale, counting those rows alone:         {scan_time:.3f} s ({best['scan']:.3f})")
+    say(
+        f"  the dashboard's twelve months:                {median['dashboard']:.3f} s "
+        f"({best['dashboard']:.3f})"
+    )
+    say(
+        f"Ratio report / hand-written SQL: {ratio:.2f} (best {best['report'] / best['sql']:.2f}"
+        f"; goal < 2: {'met' if ratio < 2 else 'NOT met'}). Report under a second: "
+        f"{'yes' if report_time < 1 else 'NO'} (median), "
+        f"{'yes' if best['report'] < 1 else 'NO'} (best)."
+    )

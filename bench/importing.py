@@ -1,10 +1,12 @@
-"""python manage.py bench_import [--rows 10000] [--format csv|xlsx] [--keep] [--through-services]
+"""python -m bench import [--rows 10000] [--format csv|xlsx] [--keep] [--through-services]
+    [--baseline-rows N] [--save FILE]
 
 Generates a realistic import file (every kind, channel and outcome, reporters with identities,
 anonymous petitions) and times validating and importing it on the configured database. Unless
 --keep is given, the import runs in a transaction that is rolled back, so the database is left as
 it was; with --keep the rows stay and the time includes the commit. --through-services times the
-reference path instead, every row replayed through the services one step at a time.
+reference path instead, every row replayed through the services one step at a time;
+--baseline-rows N times that path as well, on the first N rows, and prints the ratio.
 """
 
 import csv
@@ -12,16 +14,18 @@ import datetime as dt
 import io
 import os
 import random
+import sys
 import time
 
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from cases import importing
+from bench import BenchError
 from cases.models import Case, Field
+from intake import importing
 
+HELP = "Đo thời gian nhập một tệp đơn sinh ngẫu nhiên (mặc định 10.000 dòng)."
 OUTCOMES = [
     # (decision, weight)
     ("", 8),
@@ -53,10 +57,12 @@ def generate_rows(count: int, *, seed: int = 2026, today: dt.date | None = None)
         received_on = first + dt.timedelta(days=rng.randrange(span))
         anonymous = rng.random() < 0.05
         decision = rng.choices([d for d, _w in OUTCOMES], [w for _d, w in OUTCOMES])[0]
+        # What the procedure refuses (cases/procedure.py, check_decision_allowed), in this
+        # order so that the second rule's "guided" never lands on an anonymous petition:
+        if decision == "forwarded" and kind == "denunciation" and channel == "forwarded":
+            decision = "guided"  # a denunciation forwarded to us is not forwarded again
         if anonymous and decision in ("accepted", "guided", "returned"):
             decision = "filed"  # no sender to accept, guide or return to
-        if decision == "forwarded" and kind == "denunciation" and channel == "forwarded":
-            decision = "guided"
         row = dict.fromkeys(importing.COLUMNS, "")
         row.update(
             kind=kind,
@@ -123,96 +129,100 @@ def rows_to_xlsx(rows: list[dict]) -> bytes:
     return out.getvalue()
 
 
-class Command(BaseCommand):
-    help = "Đo thời gian nhập một tệp đơn sinh ngẫu nhiên (mặc định 10.000 dòng)."
+def say(text: str = "") -> None:
+    print(text, flush=True)
 
-    def add_arguments(self, parser):
-        parser.add_argument("--rows", type=int, default=10_000)
-        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-        parser.add_argument("--keep", action="store_true", help="Giữ lại các đơn đã nhập.")
-        parser.add_argument("--save", metavar="FILE", help="Lưu tệp đã sinh ra để dùng lại.")
-        parser.add_argument(
-            "--through-services",
-            action="store_true",
-            help="Đo cách nhập cũ: từng dòng qua các service, từng bước một (để so sánh).",
-        )
-        parser.add_argument(
-            "--baseline-rows",
-            type=int,
-            default=0,
-            metavar="N",
-            help=(
-                "Sau đó đo N dòng đầu qua các service từng bước (đường tham chiếu) trong cùng "
-                "lần chạy và in tỉ lệ tốc độ."
-            ),
-        )
 
-    def handle(
-        self,
-        *args,
-        rows: int,
-        format: str,
-        keep: bool,
-        save: str | None,
-        through_services: bool,
-        baseline_rows: int,
-        **options,
-    ):
-        data_rows = generate_rows(rows)
-        data = rows_to_csv(data_rows) if format == "csv" else rows_to_xlsx(data_rows)
-        if save:
-            with open(save, "wb") as handle:
-                handle.write(data)
-        vendor = connection.vendor
-        self.stdout.write(
-            f"{rows} dòng {format.upper()} ({len(data) / 1024 / 1024:.1f} MB) trên {vendor} "
-            f"({connection.settings_dict['NAME']})"
-            + (", qua các service từng dòng" if through_services else "")
-        )
+def add_arguments(parser) -> None:
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument("--keep", action="store_true", help="Giữ lại các đơn đã nhập.")
+    parser.add_argument("--save", metavar="FILE", help="Lưu tệp đã sinh ra để dùng lại.")
+    parser.add_argument(
+        "--through-services",
+        action="store_true",
+        help="Đo cách nhập cũ: từng dòng qua các service, từng bước một (để so sánh).",
+    )
+    parser.add_argument(
+        "--baseline-rows",
+        type=int,
+        default=0,
+        metavar="N",
+        help=(
+            "Sau đó đo N dòng đầu qua các service từng bước (đường tham chiếu) trong cùng "
+            "lần chạy và in tỉ lệ tốc độ."
+        ),
+    )
 
-        # As in production: with DEBUG on, Django also keeps a log of every query.
-        with override_settings(DEBUG=False):
-            seconds = self._measure(data, rows, keep, through_services)
-            if baseline_rows and seconds:
-                sample = data_rows[:baseline_rows]
-                self.stdout.write(
-                    f"Đường tham chiếu: {len(sample)} dòng đầu, qua các service từng bước…"
-                )
-                reference = self._measure(rows_to_csv(sample), len(sample), False, True)
-                if reference:
-                    fast, slow = rows / seconds, len(sample) / reference
-                    self.stdout.write(
-                        f"Tỉ lệ: {fast:.0f} / {slow:.0f} dòng/giây = nhanh gấp {fast / slow:.1f} "
-                        "lần đường qua các service (đo trong cùng lần chạy)."
-                    )
 
-    def _measure(self, data: bytes, rows: int, keep: bool, through_services: bool) -> float | None:
-        """Seconds taken to check and import `data`, None when the file was refused."""
-        started, cpu = time.monotonic(), time.process_time()
-        plan = importing.plan_import(data)
-        checked = time.monotonic()
-        if not plan.is_valid:
-            for error in plan.errors[:20]:
-                self.stderr.write(str(error))
-            self.stderr.write("Tệp sinh ra không hợp lệ; dừng.")
-            return None
+def run(
+    *,
+    rows: int = 10_000,
+    format: str = "csv",
+    keep: bool = False,
+    save: str | None = None,
+    through_services: bool = False,
+    baseline_rows: int = 0,
+) -> None:
+    data_rows = generate_rows(rows)
+    data = rows_to_csv(data_rows) if format == "csv" else rows_to_xlsx(data_rows)
+    if save:
+        with open(save, "wb") as handle:
+            handle.write(data)
+    vendor = connection.vendor
+    say(
+        f"{rows} dòng {format.upper()} ({len(data) / 1024 / 1024:.1f} MB) trên {vendor} "
+        f"({connection.settings_dict['NAME']})"
+        + (", qua các service từng dòng" if through_services else "")
+    )
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"  {done}/{total} ({done / (time.monotonic() - checked):.0f}/s)")
+    # As in production: with DEBUG on, Django also keeps a log of every query.
+    with override_settings(DEBUG=False):
+        seconds = measure(data, rows, keep, through_services)
+        if baseline_rows:
+            sample = data_rows[:baseline_rows]
+            say(f"Đường tham chiếu: {len(sample)} dòng đầu, qua các service từng bước…")
+            reference = measure(rows_to_csv(sample), len(sample), False, True)
+            fast, slow = rows / seconds, len(sample) / reference
+            say(
+                f"Tỉ lệ: {fast:.0f} / {slow:.0f} dòng/giây = nhanh gấp {fast / slow:.1f} "
+                "lần đường qua các service (đo trong cùng lần chạy)."
+            )
 
-        run = importing._run_import_through_services if through_services else importing.run_import
+
+def measure(data: bytes, rows: int, keep: bool, through_services: bool) -> float:
+    """Seconds taken to check and import `data`; BenchError when the file or a row is refused."""
+    started, cpu = time.monotonic(), time.process_time()
+    plan = importing.plan_import(data)
+    checked = time.monotonic()
+    if not plan.is_valid:
+        refused(plan.errors, "Tệp sinh ra không hợp lệ")
+
+    def progress(done: int, total: int) -> None:
+        say(f"  {done}/{total} ({done / (time.monotonic() - checked):.0f}/s)")
+
+    importer = importing._run_import_through_services if through_services else importing.run_import
+    try:
         with transaction.atomic():
-            run(plan, source="bench", progress=progress, progress_every=1000)
+            importer(plan, source="bench", progress=progress, progress_every=1000)
             if not keep:
                 transaction.set_rollback(True)
-        finished = time.monotonic()
+    except importing.ImportFailed as error:
+        refused(error.errors, "Thủ tục từ chối một dòng sinh ra")
+    finished = time.monotonic()
 
-        total = finished - started
-        self.stdout.write(
-            f"kiểm tra: {checked - started:.1f} s; nhập: {finished - checked:.1f} s; "
-            f"tổng: {total:.1f} s = {rows / total:.0f} dòng/giây "
-            f"({'đã giữ lại' if keep else 'đã hoàn tác'}); "
-            f"CPU của tiến trình: {time.process_time() - cpu:.1f} s; "
-            f"tải máy (1 phút): {os.getloadavg()[0]:.1f}"
-        )
-        return total
+    total = finished - started
+    say(
+        f"kiểm tra: {checked - started:.1f} s; nhập: {finished - checked:.1f} s; "
+        f"tổng: {total:.1f} s = {rows / total:.0f} dòng/giây "
+        f"({'đã giữ lại' if keep else 'đã hoàn tác'}); "
+        f"CPU của tiến trình: {time.process_time() - cpu:.1f} s; "
+        f"tải máy (1 phút): {os.getloadavg()[0]:.1f}"
+    )
+    return total
+
+
+def refused(errors, what: str):
+    for error in errors[:20]:
+        print(str(error), file=sys.stderr)
+    raise BenchError(f"{what}; dừng (lỗi của bộ sinh dữ liệu trong bench/importing.py).")
