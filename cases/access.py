@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from cases import extensions
 from cases.models import Assignment, Case, CaseConflict
 
 INTAKE_QUEUE_STATUSES = (Case.Status.RECEIVED, Case.Status.URGED)
@@ -149,8 +150,5 @@ def case_actions(user, case: Case, *, assigned: bool | None = None) -> CaseActio
 
 def may_see_identity(user, case: Case) -> bool:
     """Whether `user` may see what identifies the reporters of `case` (here: evidence marked as
-    identifying): the head, the officer who registered it, or someone whose access request the
-    head granted. Protection owns that rule."""
-    from protection.access import identity_access
-
-    return identity_access(user, case) is not None
+    identifying). The identity vault owns that rule (docs/product.md#identity-protection)."""
+    return extensions.identity_vault().may_see_identity(user, case)

@@ -8,24 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseConflict, Field
 from cases.selectors import CaseFilters
 from cases.services import ELIGIBILITY_CONDITIONS
+from core.widgets import DateInput
 
 # Permissions that give a staff member a part in cases: who can be marked as the accused or as
 # related to one.
 CASE_ROLES = ("view_all_cases", "register_case", "work_case", "decide_case")
-
-
-class DateInput(forms.DateInput):
-    """dd/mm/yyyy typed as text: a browser's date picker follows the browser's locale, which
-    on many office machines is not Vietnamese and would show mm/dd/yyyy."""
-
-    def __init__(self, attrs=None):
-        attrs = {
-            "placeholder": "dd/mm/yyyy",
-            "inputmode": "numeric",
-            "class": "date",
-            **(attrs or {}),
-        }
-        super().__init__(attrs=attrs, format="%d/%m/%Y")
 
 
 class CaseFilterForm(forms.Form):

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.text import fold
-from protection.fields import EncryptedBinaryField
+from core.fields import EncryptedBinaryField
+from core.text import fold
 
 # Conditions of Circular 05/2021/TT-TTCP for a petition to be handled (đơn đủ điều kiện xử lý).
 ELIGIBILITY_CONDITIONS = {

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases import deadlines
 from cases.access import cases_visible_to
 from cases.models import Assignment, Case, CaseEvent, Evidence
-from cases.text import fold
+from core.text import fold
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from cases import deadlines, procedure
+from cases import deadlines, extensions, procedure
 from cases.calendar import WorkingCalendar
 from cases.models import (
     ELIGIBILITY_CONDITIONS,  # noqa: F401  (forms read it from here)
@@ -123,16 +123,33 @@ def event_record(
     data: dict | None = None,
 ) -> CaseEvent:
     """Append one step to the case's timeline. Call inside the transaction of the change."""
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        effective_on=on,
-        actor=by,
-        note=note,
-        document_number=document_number,
-        due_on=due_on,
-        data=data or {},
+    (event,) = events_write(
+        [
+            CaseEvent(
+                case=case,
+                kind=kind,
+                effective_on=on,
+                actor=by,
+                note=note,
+                document_number=document_number,
+                due_on=due_on,
+                data=data or {},
+            )
+        ]
     )
+    return event
+
+
+def events_write(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Write timeline events: the one function that does, for a step taken on a screen and for
+    a batch of imported rows alike. The apps that follow the timeline (the report read model)
+    are told in the same transaction."""
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        events = CaseEvent.objects.bulk_create(events)
+    extensions.timeline_written(events)
+    return events
 
 
 def deadlines_refresh(
@@ -400,6 +417,25 @@ def case_assign(
 
 
 @transaction.atomic
+def case_reassign(
+    *,
+    case: Case,
+    user,
+    to,
+    by,
+    on: dt.date | None = None,
+    is_lead: bool = False,
+    note: str = "",
+) -> Assignment:
+    """Hand `user`'s assignment to `to` (or, with `to` the same person, make them lead or no
+    longer lead). Both steps go on the timeline; if `to` cannot be assigned, `user` stays."""
+    on = on or _today()
+    _lock(case)
+    case_unassign(case=case, user=user, by=by, on=on, note=note)
+    return case_assign(case=case, user=to, by=by, on=on, is_lead=is_lead, note=note)
+
+
+@transaction.atomic
 def case_unassign(*, case: Case, user, by, on: dt.date | None = None, note: str = "") -> None:
     on = on or _today()
     _check_date(case, on)
@@ -551,7 +587,6 @@ def evidence_add(
     return evidence
 
 
-@transaction.atomic
 @transaction.atomic
 def case_report_verification(*, case: Case, by, text: str, on: dt.date | None = None) -> CaseNote:
     """The verifier's report of the verification results, which the conclusion rests on."""

@@ -1,14 +1,12 @@
 from django.urls import path
 
-from cases import views, views_transfer
+from cases import views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
-    path("import/", views_transfer.case_import, name="import"),
-    path("import/template.csv", views_transfer.case_import_template, name="import_template"),
-    path("export/", views_transfer.case_export, name="export"),
+    path("export/", views.case_export, name="export"),
     path(
         "<int:pk>/evidence/<int:evidence_pk>/",
         views.evidence_download,

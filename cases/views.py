@@ -7,16 +7,23 @@ to the case with a message, or shows the case again with the form's errors.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,16 +32,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from cases import access, deadlines, selectors, services
+from cases import access, deadlines, exporting, extensions, selectors, services
 from cases import forms as case_forms
 from cases.forms import CaseFilterForm
 from cases.models import Case, CaseNote, Evidence
-from config.net import client_ip
-from intake.selectors import possible_duplicates_of_case
-from protection import services as protection_services
-from protection.models import Reporter, pseudonym
+from core.client import client_ip
 
 PAGE_SIZE = 25
 
@@ -328,13 +332,7 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
     actions = access.case_actions(
         user, case, assigned=any(a.user_id == user.pk for a in assignments)
     )
-    # Only the columns a pseudonym needs: identity fields are not even decrypted here.
-    reporters = [
-        {"pseudonym": pseudonym(case.kind, position), "is_representative": representative}
-        for position, representative in Reporter.objects.filter(case=case)
-        .order_by("position")
-        .values_list("position", "is_representative")
-    ]
+    reporters = extensions.identity_vault().reporters_shown(case)
     notes = list(case.notes.select_related("author"))
     main = _main_step(
         case,
@@ -357,17 +355,12 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
                 "multipart": form.is_multipart(),
             }
         )
-    duplicate_hints = []
-    if actions.see_possible_duplicates:
-        hints = possible_duplicates_of_case(case)
-        visible = set(
-            access.cases_visible_to(user)
-            .filter(pk__in=[hint.case_id for hint in hints])
-            .values_list("pk", flat=True)
-            if hints
-            else ()
-        )
-        duplicate_hints = [(hint, hint.case_id in visible) for hint in hints]
+    # What the apps above the kernel add to the page (identity, protection, duplicate hints).
+    boxes: dict[str, list] = {}
+    for box in extensions.case_panels():
+        content = box.context(request, case, actions)
+        if content is not None:
+            boxes.setdefault(box.slot, []).append({"template": box.template, "panel": content})
     evidence = list(selectors.case_evidence(case))
     # Asked only when there is something to hide (it costs a query for most users).
     may_see_identity = any(item.identifying for item in evidence) and access.may_see_identity(
@@ -391,7 +384,7 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
             "actions": actions,
             "panels": panels,
             "linked": _linked_cases(user, case),
-            "duplicate_hints": duplicate_hints,
+            "boxes": boxes,
             "eligibility": [
                 (label, case.eligibility.get(code))
                 for code, label in services.ELIGIBILITY_CONDITIONS.items()
@@ -473,7 +466,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
                 {"case": case, "evidence": evidence, "form": form},
             )
         try:
-            protection_services.identity_evidence_open(
+            extensions.identity_vault().evidence_open(
                 case=case,
                 by=request.user,
                 evidence_id=evidence.pk,
@@ -495,4 +488,32 @@ def evidence_download(request, pk: int, evidence_pk: int):
     )
     response["Content-Length"] = str(len(content))
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@login_required
+@permission_required("cases.export_cases", raise_exception=True)
+def case_export(request):
+    """The case list, as filtered on screen, within what the user may see."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in exporting.FORMATS:
+        return HttpResponseBadRequest(_("Định dạng không hợp lệ; chọn csv, xlsx hoặc json."))
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    rows = exporting.case_rows(selectors.case_list(user=request.user, filters=form.filters()))
+    name = exporting.filename(fmt)
+    if fmt == "xlsx":
+        # A zip file cannot be streamed before it is complete; it is built in a temporary file
+        # (spilled to disk past 8 MB), never as one string in memory.
+        target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+        exporting.write_xlsx(rows, target)
+        target.seek(0)
+        return FileResponse(
+            target, as_attachment=True, filename=name, content_type=exporting.FORMATS[fmt]
+        )
+    chunks = exporting.csv_chunks(rows) if fmt == "csv" else exporting.json_chunks(rows)
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in chunks), content_type=exporting.FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

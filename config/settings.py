@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "intake",
     "protection",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

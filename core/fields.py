@@ -2,13 +2,13 @@
 
 In Python the attribute holds plaintext; in the database, in history tables and in serialized
 dumps it is a Fernet token. Fernet output is randomized, so no lookup other than `isnull` can
-work: equality goes through a blind index instead (see protection.crypto.blind_index).
+work: equality goes through a blind index instead (see core.crypto.blind_index).
 """
 
 from django.core.exceptions import FieldError
 from django.db import models
 
-from protection import crypto
+from core import crypto
 
 # Marks ciphertext in serialized output (dumpdata, fixtures), so loaddata knows to decrypt it
 # instead of encrypting the token a second time.
@@ -91,7 +91,7 @@ class EncryptedBinaryField(EncryptedMixin, models.BinaryField):
 
 
 class BlindIndexField(models.CharField):
-    """Keyed hash (protection.crypto.blind_index) of another, encrypted field of the model.
+    """Keyed hash (core.crypto.blind_index) of another, encrypted field of the model.
 
     `source` names that field and `purpose` how its value is normalised ("name", "id_number",
     "phone"), so that `rotate_keys --blind-index` can find and recompute every index, in main

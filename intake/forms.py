@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
 from cases.models import Case, Field, case_number_problem
+from core.widgets import DateInput
 from intake.models import ReceptionSession, ReceptionVisit
 from intake.services import ContentData
 from protection.services import ReporterData

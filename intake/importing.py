@@ -38,11 +38,11 @@ from django.utils.translation import gettext_lazy
 from cases import deadlines, procedure
 from cases import services as case_services
 from cases.models import Case, CaseCounter, CaseEvent, Field, case_number_problem
+from core import crypto
+from core.formats import DATE_FORMATS
 from intake import services as intake_services
-from protection import crypto
 from protection import services as protection_services
 from protection.services import ReporterData
-from reports.facts import facts_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,6 @@ COMPUTED_COLUMNS = ("status", "handling_due", "resolution_due", "overdue", "assi
 
 TRUE_WORDS = frozenset({"true", "1", "có"})
 FALSE_WORDS = frozenset({"false", "0", "không"})
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 # An import file holds identities in clear; it is kept in memory only, up to this size.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -1132,8 +1131,8 @@ class _BulkWriter:
         if not self.pending:
             return
         by, clock = self.by, self.clock
-        cases = Case.objects.bulk_create([built.case for built in self.pending])
-        CaseEvent.objects.bulk_create(
+        Case.objects.bulk_create([built.case for built in self.pending])
+        events = [
             CaseEvent(
                 case=built.case,
                 kind=event.kind,
@@ -1146,7 +1145,7 @@ class _BulkWriter:
             )
             for built in self.pending
             for event in built.events
-        )
+        ]
         case_history = []
         for built in self.pending:
             stamped = {name: getattr(built.case, name) for name in _CASE_STAMPED}
@@ -1167,9 +1166,9 @@ class _BulkWriter:
             by=by,
             history_date=clock.tick,
         )
-        # bulk_create sends no post_save: the per-event receiver that keeps the report facts
-        # current did not run, so the batch's facts are computed here, in one pass.
-        facts_refresh([case.pk for case in cases])
+        # Last, through the kernel's one writer of timeline events: what follows the timeline
+        # (the report read model) then sees the batch's cases and reporters complete.
+        case_services.events_write(events)
         self.pending = []
 
     def finish(self) -> None:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from cases.text import fold
+from core.text import fold
 from protection import selectors as protection_selectors
 from protection.selectors import reporters_matching
 from protection.services import ReporterData

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 
+from django.contrib.sessions.backends.db import SessionStore as HoldingStore
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from cases import services as case_services
 from cases.calendar import WorkingCalendar
 from cases.deadlines import RuleBook
 from cases.models import Case, Field
+from core import crypto
 from intake.models import ReceptionSession, ReceptionVisit
 from protection import services as protection_services
 from protection.services import ReporterData
@@ -158,3 +162,43 @@ def reception_visit_add(
         summary=summary,
         outcome=outcome,
     )
+
+
+# The import file waiting between its preview and its confirmation -----------------------------
+# It holds identities in clear: it waits encrypted (the reporters' keys) in a holding row of the
+# session table that expires after an hour, so any app server can take the confirmation and
+# nothing lands on disk in clear.
+
+PENDING_KEY = "pending_import"
+PENDING_SECONDS = 60 * 60
+
+
+@sensitive_variables("data")
+def import_pending_save(*, session, user, data: bytes, name: str) -> None:
+    import_pending_discard(session=session)
+    store = HoldingStore()
+    store["file"] = crypto.encrypt_bytes(zlib.compress(data)).decode("ascii")
+    store["name"] = name
+    store["user"] = user.pk
+    store.set_expiry(PENDING_SECONDS)
+    store.create()
+    session[PENDING_KEY] = store.session_key
+
+
+@sensitive_variables("store", "token", "data")
+def import_pending_load(*, session, user) -> tuple[bytes | None, str]:
+    key = session.get(PENDING_KEY)
+    if not key:
+        return None, ""
+    store = HoldingStore(session_key=key)
+    token = store.get("file")
+    if not token or store.get("user") != user.pk:
+        return None, ""
+    data = zlib.decompress(crypto.decrypt_bytes(token.encode("ascii"), label="pending import"))
+    return data, store.get("name", "")
+
+
+def import_pending_discard(*, session) -> None:
+    key = session.pop(PENDING_KEY, None)
+    if key:
+        HoldingStore(session_key=key).delete()

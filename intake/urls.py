@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import views
+from intake import views, views_import
 
 app_name = "intake"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("reception/new/", views.session_create, name="session_create"),
     path("reception/<int:pk>/", views.session_detail, name="session"),
     path("reception/<int:pk>/visits/", views.visit_add, name="visit_add"),
+    path("import/", views_import.case_import, name="import"),
+    path("import/template.csv", views_import.case_import_template, name="import_template"),
 ]

@@ -1,4 +1,4 @@
-"""Import (upload, preview, confirm) and export of cases, for the screens.
+"""The spreadsheet import on screen: upload, preview, confirm.
 
 The import file holds reporter identities in clear. It stays in memory while a request handles
 it; between the preview and the confirmation it waits encrypted (the same keys as the reporters'
@@ -8,19 +8,13 @@ any number of app servers and never lands on disk in clear.
 
 from __future__ import annotations
 
-import tempfile
-import zlib
 from collections import Counter
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.sessions.backends.db import SessionStore as HoldingStore
 from django.http import (
-    FileResponse,
     HttpResponse,
-    HttpResponseBadRequest,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,13 +23,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
-from cases import exporting, importing, selectors
-from cases.forms import CaseFilterForm
+from cases import exporting
 from cases.models import Case
-from protection import crypto
+from intake import importing, services
 
-PENDING_KEY = "pending_import"
-PENDING_SECONDS = 60 * 60
 PREVIEW_ROWS = 50
 # Above this many rows an import in one web request may come close to the server's timeout
 # (gunicorn --timeout 120; the import runs at a few hundred rows a second): the page suggests
@@ -95,12 +86,12 @@ def case_import(request):
         "form": ImportForm(),
     }
     if request.method != "POST":
-        return render(request, "cases/import.html", context)
+        return render(request, "intake/import.html", context)
     if request.POST.get("action") == "confirm":
         return _confirm(request, context)
     if request.POST.get("action") == "cancel":
-        _pending_discard(request)
-        return redirect("cases:import")
+        services.import_pending_discard(session=request.session)
+        return redirect("intake:import")
 
     form = ImportForm(request.POST, request.FILES)
     if int(request.META.get("CONTENT_LENGTH") or 0) > importing.IMPORT_MAX_BYTES:
@@ -109,37 +100,37 @@ def case_import(request):
             _("Tệp lớn hơn %(limit)s MB; hãy chia thành nhiều tệp.") % {"limit": context["max_mb"]},
         )
     if not form.is_valid():
-        return render(request, "cases/import.html", {**context, "form": form})
+        return render(request, "intake/import.html", {**context, "form": form})
     upload = form.cleaned_data["file"]
     data = upload.read()
     plan = importing.plan_import(data)
     name = upload.name[-120:]
     if not plan.is_valid:
-        _pending_discard(request)
-        return render(request, "cases/import.html", {**context, "errors": plan.errors})
-    _pending_save(request, data, name)
+        services.import_pending_discard(session=request.session)
+        return render(request, "intake/import.html", {**context, "errors": plan.errors})
+    services.import_pending_save(session=request.session, user=request.user, data=data, name=name)
     return render(
         request,
-        "cases/import.html",
+        "intake/import.html",
         {**context, "preview": _preview(plan), "file_name": name},
     )
 
 
 @sensitive_variables("data", "_plan")
 def _confirm(request, context):
-    data, name = _pending_load(request)
+    data, name = services.import_pending_load(session=request.session, user=request.user)
     if data is None:
         messages.warning(
             request, _("Không còn tệp chờ xác nhận (đã quá một giờ?). Hãy tải tệp lên lại.")
         )
-        return redirect("cases:import")
+        return redirect("intake:import")
     try:
         _plan, result = importing.import_file(data, by=request.user, source=name)
     except importing.ImportFailed as failure:
         # The database changed since the preview (someone imported the same rows, say).
-        _pending_discard(request)
-        return render(request, "cases/import.html", {**context, "errors": failure.errors})
-    _pending_discard(request)
+        services.import_pending_discard(session=request.session)
+        return render(request, "intake/import.html", {**context, "errors": failure.errors})
+    services.import_pending_discard(session=request.session)
     messages.success(
         request,
         ngettext(
@@ -149,7 +140,7 @@ def _confirm(request, context):
         )
         % {"imported": result.imported, "skipped": result.skipped},
     )
-    return redirect("cases:import")
+    return redirect("intake:import")
 
 
 def _preview(plan: importing.ImportPlan) -> dict:
@@ -181,37 +172,6 @@ def _preview(plan: importing.ImportPlan) -> dict:
     }
 
 
-@sensitive_variables("data")
-def _pending_save(request, data: bytes, name: str) -> None:
-    _pending_discard(request)
-    store = HoldingStore()
-    store["file"] = crypto.encrypt_bytes(zlib.compress(data)).decode("ascii")
-    store["name"] = name
-    store["user"] = request.user.pk
-    store.set_expiry(PENDING_SECONDS)
-    store.create()
-    request.session[PENDING_KEY] = store.session_key
-
-
-@sensitive_variables("store", "token", "data")
-def _pending_load(request) -> tuple[bytes | None, str]:
-    key = request.session.get(PENDING_KEY)
-    if not key:
-        return None, ""
-    store = HoldingStore(session_key=key)
-    token = store.get("file")
-    if not token or store.get("user") != request.user.pk:
-        return None, ""
-    data = zlib.decompress(crypto.decrypt_bytes(token.encode("ascii"), label="pending import"))
-    return data, store.get("name", "")
-
-
-def _pending_discard(request) -> None:
-    key = request.session.pop(PENDING_KEY, None)
-    if key:
-        HoldingStore(session_key=key).delete()
-
-
 @require_GET
 @login_required
 @permission_required("cases.import_cases", raise_exception=True)
@@ -221,35 +181,4 @@ def case_import_template(request):
         "\ufeff" + ",".join(importing.COLUMNS) + "\r\n", content_type=exporting.FORMATS["csv"]
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-don.csv"'
-    return response
-
-
-# Export ----------------------------------------------------------------------------------------
-
-
-@require_GET
-@login_required
-@permission_required("cases.export_cases", raise_exception=True)
-def case_export(request):
-    """The case list, as filtered on screen, within what the user may see."""
-    fmt = request.GET.get("format", "csv")
-    if fmt not in exporting.FORMATS:
-        return HttpResponseBadRequest(_("Định dạng không hợp lệ; chọn csv, xlsx hoặc json."))
-    form = CaseFilterForm(request.GET or None, user=request.user)
-    rows = exporting.case_rows(selectors.case_list(user=request.user, filters=form.filters()))
-    name = exporting.filename(fmt)
-    if fmt == "xlsx":
-        # A zip file cannot be streamed before it is complete; it is built in a temporary file
-        # (spilled to disk past 8 MB), never as one string in memory.
-        target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-        exporting.write_xlsx(rows, target)
-        target.seek(0)
-        return FileResponse(
-            target, as_attachment=True, filename=name, content_type=exporting.FORMATS[fmt]
-        )
-    chunks = exporting.csv_chunks(rows) if fmt == "csv" else exporting.json_chunks(rows)
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in chunks), content_type=exporting.FORMATS[fmt]
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

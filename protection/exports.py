@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from config.spreadsheets import plain_text
+from core.spreadsheets import plain_text
 from protection.selectors import LogRow
 
 

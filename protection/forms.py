@@ -6,7 +6,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
+from core.widgets import DateInput
 from protection.models import (
     IDENTITY_FIELDS,
     ProtectedPerson,

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from protection.fields import BlindIndexField, EncryptedTextField
+from core.fields import BlindIndexField, EncryptedTextField
 
 # Fields of a Reporter that identify a person; each is encrypted and none is ever listed.
 IDENTITY_FIELDS = ("full_name", "id_number", "phone", "address", "email")
@@ -47,7 +47,7 @@ class Reporter(models.Model):
     """Người đứng tên đơn: the person who filed (one of the signers of) a petition.
 
     Every identifying field is encrypted; the *_index columns are keyed hashes for finding
-    duplicates without decrypting (see protection.crypto).
+    duplicates without decrypting (see core.crypto).
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reporters")

@@ -1,8 +1,8 @@
 """Re-encrypting every stored identity with the newest key, and recomputing blind indexes.
 
 Tables are found, not listed: every installed model (main and django-simple-history tables
-alike) with an encrypted field (protection.fields.EncryptedMixin) or a blind index
-(protection.fields.BlindIndexField). Values are read and written as raw column values with
+alike) with an encrypted field (core.fields.EncryptedMixin) or a blind index
+(core.fields.BlindIndexField). Values are read and written as raw column values with
 SQL, so nothing is decrypted and encrypted twice through the ORM, and a row is written only
 when one of its values changes.
 
@@ -22,8 +22,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.db import connection, transaction
 
-from protection import crypto
-from protection.fields import BlindIndexField, EncryptedBinaryField, EncryptedMixin
+from core import crypto
+from core.fields import BlindIndexField, EncryptedBinaryField, EncryptedMixin
 
 # Evidence files can be megabytes each: far fewer rows per batch there.
 BINARY_BATCH_SIZE = 20

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from protection import crypto
+from cases.access import cases_visible_to
+from cases.models import Case
+from core import crypto
 from protection.access import (
     IdentityAccess,
     can_correct_identity,
@@ -288,7 +290,6 @@ def identity_history(case) -> list[HistoryEntry]:
 
 def access_requests_to_decide(*, user) -> QuerySet[IdentityAccessRequest]:
     """Pending requests on cases the head may open."""
-    from cases.access import cases_visible_to
 
     return (
         IdentityAccessRequest.objects.filter(
@@ -302,7 +303,6 @@ def access_requests_to_decide(*, user) -> QuerySet[IdentityAccessRequest]:
 
 
 def access_requests_decided(*, user, limit: int = 20) -> QuerySet[IdentityAccessRequest]:
-    from cases.access import cases_visible_to
 
     return (
         IdentityAccessRequest.objects.exclude(status=IdentityAccessRequest.Status.PENDING)
@@ -474,8 +474,6 @@ def log_rows(rows) -> list[LogRow]:
 
     from django.contrib.auth import get_user_model
 
-    from cases.models import Case
-
     rows = list(rows)
     users = get_user_model().objects.in_bulk({row["log_user"] for row in rows})
     cases = Case.objects.only("number").in_bulk({row["log_case"] for row in rows})
@@ -569,7 +567,6 @@ class ProtectionFilters:
 
 def protection_requests(*, user, filters: ProtectionFilters | None = None):
     """Protection requests on the cases the user may open."""
-    from cases.access import cases_visible_to
 
     filters = filters or ProtectionFilters()
     requests = ProtectionRequest.objects.filter(case__in=cases_visible_to(user))
@@ -593,8 +590,6 @@ def protection_requests(*, user, filters: ProtectionFilters | None = None):
 
 def protection_request_detail(*, user, pk: int) -> ProtectionRequest:
     from django.shortcuts import get_object_or_404
-
-    from cases.access import cases_visible_to
 
     return get_object_or_404(
         ProtectionRequest.objects.select_related("case", "decided_by", "recorded_by"),

@@ -18,7 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from protection import crypto
+from cases import services as case_services
+from cases.access import can_view
+from cases.models import CaseEvent
+from core import crypto
 from protection.access import (
     can_correct_identity,
     can_decide_access,
@@ -105,25 +108,9 @@ def _today() -> dt.date:
 
 
 def _event(*, case, kind: str, by, on: dt.date | None = None, note: str = "", **extra):
-    # Imported when called: cases modules may import protection (the identity rule, the
-    # encrypted fields), and a module-level import here would close that cycle.
-    from cases import services as case_services
-
     return case_services.event_record(
         case=case, kind=kind, on=on or _today(), by=by, note=note, **extra
     )
-
-
-def _kinds():
-    from cases.models import CaseEvent
-
-    return CaseEvent.Kind
-
-
-def _can_view(user, case) -> bool:
-    from cases.access import can_view
-
-    return can_view(user, case)
 
 
 def _require(condition: bool) -> None:
@@ -229,7 +216,7 @@ def identity_reveal(
     """Log that `by` is about to see the chosen identity fields of `case` (all its reporters
     and protected persons, or one reporter being corrected). The caller shows them only after
     this returns, in that one response."""
-    _require(_can_view(by, case))
+    _require(can_view(by, case))
     access = identity_access(by, case)
     _require(access is not None)
     if reporter is not None and reporter.case_id != case.pk:
@@ -255,7 +242,7 @@ def identity_reveal(
     )
     _event(
         case=case,
-        kind=_kinds().IDENTITY_REVEALED,
+        kind=CaseEvent.Kind.IDENTITY_REVEALED,
         by=by,
         note=_("Thông tin đã xem: %(fields)s.")
         % {"fields": ", ".join(identity_field_labels(chosen))},
@@ -282,7 +269,7 @@ def identity_evidence_open(
     """Log that `by` opens a file marked as able to identify the reporter (a handwritten
     petition, a signed statement): it is a reveal like any other, with its reason. The caller
     serves the file only after this returns."""
-    _require(_can_view(by, case))
+    _require(can_view(by, case))
     access = identity_access(by, case)
     _require(access is not None)
     reveal = IdentityReveal.objects.create(
@@ -298,7 +285,7 @@ def identity_evidence_open(
     )
     _event(
         case=case,
-        kind=_kinds().IDENTITY_REVEALED,
+        kind=CaseEvent.Kind.IDENTITY_REVEALED,
         by=by,
         # Not the file's name or description: either may name the reporter.
         note=_("Mở tài liệu mật (tài liệu số %(number)s).") % {"number": evidence_id},
@@ -322,7 +309,7 @@ def reporter_correct(
     changed. The history keeps encrypted copies, and every screen shows only which fields
     changed; the access log records the correction with field names, never values."""
     case = reporter.case
-    _require(_can_view(by, case))
+    _require(can_view(by, case))
     access = identity_access(by, case)
     _require(can_correct_identity(access))
     reason = _clean_reason(reason)
@@ -360,7 +347,7 @@ def reporter_correct(
     )
     _event(
         case=case,
-        kind=_kinds().IDENTITY_CORRECTED,
+        kind=CaseEvent.Kind.IDENTITY_CORRECTED,
         by=by,
         note=_("Đính chính %(fields)s của %(who)s.")
         % {"fields": ", ".join(identity_field_labels(changed)), "who": reporter.pseudonym},
@@ -375,7 +362,7 @@ def reporter_correct(
 @transaction.atomic
 def identity_access_request(*, case, by, reason: str) -> IdentityAccessRequest:
     """A verifier (or anyone without a basis) asks the head to see the reporter's identity."""
-    _require(_can_view(by, case))
+    _require(can_view(by, case))
     _require(by.has_perm("protection.request_identity_access"))
     if identity_access(by, case) is not None:
         raise ProtectionError(_("Bạn đã được xem danh tính người gửi đơn của vụ việc này."))
@@ -387,7 +374,7 @@ def identity_access_request(*, case, by, reason: str) -> IdentityAccessRequest:
     request = IdentityAccessRequest.objects.create(case=case, requested_by=by, reason=reason)
     _event(
         case=case,
-        kind=_kinds().IDENTITY_ACCESS_REQUESTED,
+        kind=CaseEvent.Kind.IDENTITY_ACCESS_REQUESTED,
         by=by,
         note=reason,
         data={"request_id": request.pk},
@@ -407,7 +394,7 @@ def identity_access_decide(
 ) -> IdentityAccessRequest:
     """The head grants (for a limited time) or refuses a request, with a reason."""
     request = IdentityAccessRequest.objects.select_for_update().get(pk=access_request.pk)
-    _require(can_decide_access(by) and _can_view(by, request.case))
+    _require(can_decide_access(by) and can_view(by, request.case))
     if request.requested_by_id == by.pk:
         raise ProtectionError(_("Không tự quyết định đề nghị của chính mình."))
     if request.status != IdentityAccessRequest.Status.PENDING:
@@ -432,7 +419,7 @@ def identity_access_decide(
     )
     _event(
         case=request.case,
-        kind=_kinds().IDENTITY_ACCESS_DECIDED,
+        kind=CaseEvent.Kind.IDENTITY_ACCESS_DECIDED,
         by=by,
         note=reason,
         data={
@@ -498,7 +485,7 @@ def protection_request_record(
 ) -> ProtectionRequest:
     """Đề nghị áp dụng biện pháp bảo vệ: in writing, in person, or in an emergency by phone
     (which must be followed by a written request)."""
-    _require(can_record_protection(by) and _can_view(by, case))
+    _require(can_record_protection(by) and can_view(by, case))
     _check_denunciation(case)
     if channel not in ProtectionRequest.Channel.values:
         raise ProtectionError(_("Hình thức đề nghị không hợp lệ."))
@@ -539,7 +526,7 @@ def protection_request_record(
         protected.save()
     _event(
         case=case,
-        kind=_kinds().PROTECTION_REQUESTED,
+        kind=CaseEvent.Kind.PROTECTION_REQUESTED,
         by=by,
         on=received_on,
         note=_("%(channel)s; đề nghị: %(measures)s.")
@@ -562,7 +549,7 @@ def protection_written_followup(
     *, request: ProtectionRequest, by, on: dt.date
 ) -> ProtectionRequest:
     """The written request that must follow an emergency request made by phone."""
-    _require(can_record_protection(by) and _can_view(by, request.case))
+    _require(can_record_protection(by) and can_view(by, request.case))
     if request.channel != ProtectionRequest.Channel.PHONE_EMERGENCY:
         raise ProtectionError(_("Chỉ đề nghị khẩn cấp qua điện thoại mới cần văn bản bổ sung."))
     if request.written_followup_on:
@@ -573,7 +560,7 @@ def protection_written_followup(
     request.save(update_fields=["written_followup_on"])
     _event(
         case=request.case,
-        kind=_kinds().PROTECTION_REQUESTED,
+        kind=CaseEvent.Kind.PROTECTION_REQUESTED,
         by=by,
         on=on,
         note=_("Nhận văn bản bổ sung đề nghị bảo vệ khẩn cấp."),
@@ -601,7 +588,7 @@ def _measure_create(request, by, measure: MeasureData) -> ProtectionMeasure:
     created.save()
     _event(
         case=request.case,
-        kind=_kinds().PROTECTION_MEASURE,
+        kind=CaseEvent.Kind.PROTECTION_MEASURE,
         by=by,
         on=min(measure.started_on, _today()),
         # Who carries a measure out (an employer, a police station) points at the reporter:
@@ -631,7 +618,7 @@ def protection_decide(
 ) -> ProtectionRequest:
     """The head's decision: protection granted with its measures, or refused with reasons."""
     request = ProtectionRequest.objects.select_for_update().get(pk=request.pk)
-    _require(can_decide_protection(by) and _can_view(by, request.case))
+    _require(can_decide_protection(by) and can_view(by, request.case))
     if request.status != ProtectionRequest.Status.PENDING:
         raise ProtectionError(_("Đề nghị bảo vệ này đã được quyết định."))
     _check_day(decided_on, _("Ngày quyết định"), earliest=request.received_on)
@@ -662,7 +649,7 @@ def protection_decide(
     )
     _event(
         case=request.case,
-        kind=_kinds().PROTECTION_DECIDED,
+        kind=CaseEvent.Kind.PROTECTION_DECIDED,
         by=by,
         on=decided_on,
         note=str(request.get_status_display()) + ".",
@@ -684,7 +671,7 @@ def protection_measure_add(
 ) -> ProtectionMeasure:
     """A further measure on protection already granted (the head may add one later)."""
     request = ProtectionRequest.objects.select_for_update().get(pk=request.pk)
-    _require(can_decide_protection(by) and _can_view(by, request.case))
+    _require(can_decide_protection(by) and can_view(by, request.case))
     if request.status != ProtectionRequest.Status.GRANTED:
         raise ProtectionError(_("Chỉ thêm biện pháp khi đang áp dụng bảo vệ."))
     if request.decided_on and measure.started_on < request.decided_on:
@@ -698,7 +685,7 @@ def protection_measure_end(
 ) -> ProtectionMeasure:
     measure = ProtectionMeasure.objects.select_for_update().get(pk=measure.pk)
     request = measure.request
-    _require(can_decide_protection(by) and _can_view(by, request.case))
+    _require(can_decide_protection(by) and can_view(by, request.case))
     if measure.status != ProtectionMeasure.Status.IN_FORCE:
         raise ProtectionError(_("Biện pháp này đã kết thúc."))
     _check_day(ended_on, _("Ngày kết thúc"), earliest=measure.started_on)
@@ -712,7 +699,7 @@ def protection_measure_end(
     measure.save(update_fields=fields)
     _event(
         case=request.case,
-        kind=_kinds().PROTECTION_MEASURE,
+        kind=CaseEvent.Kind.PROTECTION_MEASURE,
         by=by,
         on=ended_on,
         note=_("Kết thúc: %(kind)s.") % {"kind": measure.get_kind_display().lower()},
@@ -732,7 +719,7 @@ def protection_end(
 ) -> ProtectionRequest:
     """Chấm dứt việc áp dụng biện pháp bảo vệ: every measure still in force ends with it."""
     request = ProtectionRequest.objects.select_for_update().get(pk=request.pk)
-    _require(can_decide_protection(by) and _can_view(by, request.case))
+    _require(can_decide_protection(by) and can_view(by, request.case))
     if request.status != ProtectionRequest.Status.GRANTED:
         raise ProtectionError(_("Chỉ chấm dứt bảo vệ đang được áp dụng."))
     _check_day(ended_on, _("Ngày chấm dứt"), earliest=request.decided_on)
@@ -750,7 +737,7 @@ def protection_end(
     request.save(update_fields=["status", "ended_on", "end_reason"])
     _event(
         case=request.case,
-        kind=_kinds().PROTECTION_ENDED,
+        kind=CaseEvent.Kind.PROTECTION_ENDED,
         by=by,
         on=ended_on,
         note=_("Chấm dứt áp dụng biện pháp bảo vệ."),
@@ -770,7 +757,7 @@ def retaliation_report_record(
     action_taken: str = "",
 ) -> RetaliationReport:
     """Phản ánh bị trả thù, trù dập: recorded once, then tracked to its handling."""
-    _require(can_record_protection(by) and _can_view(by, case))
+    _require(can_record_protection(by) and can_view(by, case))
     _check_denunciation(case)
     if protection_request is not None and protection_request.case_id != case.pk:
         raise PermissionDenied
@@ -789,7 +776,7 @@ def retaliation_report_record(
     report.save()
     _event(
         case=case,
-        kind=_kinds().RETALIATION_REPORTED,
+        kind=CaseEvent.Kind.RETALIATION_REPORTED,
         by=by,
         on=reported_on,
         data={
@@ -811,7 +798,7 @@ def retaliation_report_update(
     """What was done about a retaliation report; a handling date closes it. Its history keeps
     every version (no timeline event: the report was put on the timeline when received)."""
     report = RetaliationReport.objects.select_for_update().get(pk=report.pk)
-    _require(can_record_protection(by) and _can_view(by, report.case))
+    _require(can_record_protection(by) and can_view(by, report.case))
     if not action_taken.strip():
         raise ProtectionError(_("Hãy ghi biện pháp đã xử lý."))
     _check_day(handled_on, _("Ngày xử lý xong"), earliest=report.reported_on)

@@ -20,7 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from cases import selectors as case_selectors
 from cases.access import cases_visible_to
-from config.net import client_ip
+from cases.models import Case
+from core.client import client_ip
 from protection import access as rules
 from protection import exports, forms, selectors, services
 from protection.models import (
@@ -251,7 +252,6 @@ def reporter_correct(request, case_pk: int, reporter_pk: int):
 @login_required
 def identity_history(request, case_pk: int):
     """Lịch sử thay đổi thông tin người gửi: which fields changed, when, by whom; no values."""
-    from cases.models import Case
 
     if rules.can_read_access_log(request.user) and not request.user.has_perm(
         "cases.view_all_cases"

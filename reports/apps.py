@@ -7,4 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo thống kê")
 
     def ready(self):
-        from reports import signals  # noqa: F401  (connects the read-model receivers)
+        from cases import extensions
+        from reports import facts
+
+        extensions.register_timeline_listener(facts.facts_follow_timeline)

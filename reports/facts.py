@@ -1,9 +1,9 @@
 """The report read model: one `CaseFact` row per case, derived from the case's timeline.
 
-`fact_from` is the single definition of what a timeline means for the reports; the signal
-receivers (one case, when a step is recorded), `facts_refresh` (any set of cases, e.g. after a
-bulk import that bypassed the services), `report_facts --rebuild` and the benchmark loader all
-go through it.
+`fact_from` is the single definition of what a timeline means for the reports; the timeline
+listener (`facts_follow_timeline`, called by the kernel's one function that writes timeline
+events, for a step on a screen and an imported batch alike), `report_facts --rebuild` and the
+benchmark loader all go through it.
 """
 
 from __future__ import annotations
@@ -47,8 +47,6 @@ RELEVANT_KINDS = frozenset(
         *SETTLING_DECISIONS,
     }
 )
-# Case columns whose change (outside a recorded step, e.g. in the admin) must reach the facts.
-CLASSIFICATION_FIELDS = frozenset({"kind", "channel", "field", "corruption_related", "received_on"})
 
 FACT_FIELDS = [
     field.attname for field in CaseFact._meta.concrete_fields if field.attname != "case_id"
@@ -196,8 +194,7 @@ def facts_save(facts: Iterable[dict]) -> int:
 
 
 def facts_refresh(case_ids) -> int:
-    """Recompute the facts of these cases. Call it after writing cases or events in bulk
-    (bulk_create bypasses the signals that keep the facts current)."""
+    """Recompute the facts of these cases."""
     return facts_save(facts_compute(case_ids))
 
 
@@ -244,3 +241,13 @@ def facts_rebuild(*, batch_size: int = 5000, check_only: bool = False) -> tuple[
         differing += flush(batch)
         total += len(batch)
     return total, differing
+
+
+def facts_follow_timeline(events) -> None:
+    """Keep the facts in step with the timeline: registered with the kernel
+    (cases.extensions), called in the transaction that wrote `events`."""
+    cases = {event.case_id: event.case for event in events if event.kind in RELEVANT_KINDS}
+    if len(cases) == 1:
+        fact_refresh_case(next(iter(cases.values())))
+    elif cases:
+        facts_refresh(list(cases))

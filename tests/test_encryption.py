@@ -7,7 +7,7 @@ from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
 
-from protection.crypto import DecryptionError
+from core.crypto import DecryptionError
 from protection.models import Reporter
 from protection.selectors import reporters_matching
 from protection.services import ReporterData
@@ -89,7 +89,7 @@ def test_pseudonym_is_what_the_reporter_prints_as(make_case):
 def encrypted_fields():
     from django.apps import apps
 
-    from protection.fields import EncryptedMixin
+    from core.fields import EncryptedMixin
 
     for model in apps.get_models():
         for field in model._meta.concrete_fields:

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case
+from core.fields import EncryptedMixin
 from protection import services
-from protection.fields import EncryptedMixin
 from protection.models import AppendOnlyError, IdentityAccessRequest, IdentityReveal
 from tests.conftest import REPORTER
 

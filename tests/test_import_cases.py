@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import importing
 from cases.models import Case, CaseEvent
+from intake import importing
 from protection.models import Reporter
 from tests.conftest import REPORTER
 
@@ -589,7 +589,7 @@ def test_command_prints_progress_and_records_the_operator(run_import, head):
 
 def upload(client, data: bytes, name: str = "don.csv"):
     return client.post(
-        reverse("cases:import"), {"action": "preview", "file": SimpleUploadedFile(name, data)}
+        reverse("intake:import"), {"action": "preview", "file": SimpleUploadedFile(name, data)}
     )
 
 
@@ -607,7 +607,7 @@ def test_head_previews_an_upload_then_confirms_it(client, head):
         assert marker not in page
     assert Case.objects.count() == 0
 
-    done = client.post(reverse("cases:import"), {"action": "confirm"}, follow=True)
+    done = client.post(reverse("intake:import"), {"action": "confirm"}, follow=True)
 
     assert "Đã nhập 2 đơn; bỏ qua 0 đơn đã nhập trước đó." in done.content.decode()
     assert Case.objects.count() == 2
@@ -625,17 +625,17 @@ def test_only_holders_of_the_import_permission_may_import(client, head, intake_o
     data = csv_bytes([row()])
     for user, status in ((head, 200), (intake_officer, 403), (outsider, 403)):
         client.force_login(user)
-        assert client.get(reverse("cases:import")).status_code == status
+        assert client.get(reverse("intake:import")).status_code == status
         assert upload(client, data).status_code == status
         client.logout()
-    response = client.get(reverse("cases:import"))
+    response = client.get(reverse("intake:import"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert Case.objects.count() == 0
 
 
 def test_the_import_button_is_on_the_case_list_of_importers_only(client, head, intake_officer):
-    import_url = reverse("cases:import")
+    import_url = reverse("intake:import")
     client.force_login(head)
     assert import_url in client.get(reverse("cases:list")).content.decode()
     client.force_login(intake_officer)
@@ -658,7 +658,7 @@ def test_an_upload_with_bad_rows_lists_them_without_their_content(client, head):
 
 def test_upload_without_a_file_asks_for_one(client, head):
     client.force_login(head)
-    response = client.post(reverse("cases:import"), {"action": "preview"})
+    response = client.post(reverse("intake:import"), {"action": "preview"})
     assert "Trường này là bắt buộc." in response.content.decode()
     assert "Xác nhận nhập" not in response.content.decode()
 
@@ -677,9 +677,9 @@ def test_cancel_discards_the_waiting_file(client, head):
     client.force_login(head)
     upload(client, csv_bytes([row()]))
     key = client.session["pending_import"]
-    client.post(reverse("cases:import"), {"action": "cancel"})
+    client.post(reverse("intake:import"), {"action": "cancel"})
 
-    response = client.post(reverse("cases:import"), {"action": "confirm"}, follow=True)
+    response = client.post(reverse("intake:import"), {"action": "confirm"}, follow=True)
 
     assert "Không còn tệp chờ xác nhận" in response.content.decode()
     assert not SessionStore().exists(key)
@@ -698,7 +698,7 @@ def test_another_user_cannot_confirm_someone_elses_upload(client, head, make_use
     session["pending_import"] = key
     session.save()
 
-    client.post(reverse("cases:import"), {"action": "confirm"})
+    client.post(reverse("intake:import"), {"action": "confirm"})
 
     assert Case.objects.count() == 0
 
@@ -709,7 +709,7 @@ def test_confirmation_checks_the_file_again(client, head, run_import):
     upload(client, data)
     run_import(csv_bytes([row()]))  # someone imports one of the rows meanwhile
 
-    response = client.post(reverse("cases:import"), {"action": "confirm"}, follow=True)
+    response = client.post(reverse("intake:import"), {"action": "confirm"}, follow=True)
 
     assert "Đã nhập 1 đơn; bỏ qua 1 đơn đã nhập trước đó." in response.content.decode()
     assert Case.objects.count() == 2
@@ -717,7 +717,7 @@ def test_confirmation_checks_the_file_again(client, head, run_import):
 
 def test_the_template_file_is_the_header_row(client, head):
     client.force_login(head)
-    response = client.get(reverse("cases:import_template"))
+    response = client.get(reverse("intake:import_template"))
     assert response.content.decode("utf-8-sig").strip() == ",".join(importing.COLUMNS)
 
 

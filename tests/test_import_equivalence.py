@@ -13,9 +13,10 @@ import io
 
 import pytest
 
-from cases import deadlines, importing, procedure
+from cases import deadlines, procedure
 from cases.calendar import WorkingCalendar
 from cases.models import Case, CaseCounter, CaseEvent
+from intake import importing
 from protection.models import Reporter
 from reports.models import CaseFact
 

@@ -109,7 +109,8 @@ def test_case_detail_for_the_head_does_not_grow_with_duplicates_or_links(
     # once cases are linked to it: which of them the head may open
     with django_assert_num_queries(budget + 1):
         response = client.get(url)
-    assert len(response.context["duplicate_hints"]) == 4
+    (hints,) = response.context["boxes"]["top"]
+    assert len(hints["panel"]) == 4
 
 
 def test_reception_log_queries_do_not_grow_with_sessions(

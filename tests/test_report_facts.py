@@ -8,8 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services
-from cases.models import Case, CaseEvent, Field
-from reports import facts
+from cases.models import Case, CaseEvent
 from reports.figures import report_figures
 from reports.models import CaseFact
 from reports.periods import preset
@@ -32,15 +31,6 @@ def test_registering_and_deciding_keep_the_fact_current(make_case, head):
     assert fact.on_time is True
 
 
-def test_a_reclassification_outside_the_services_reaches_the_fact(make_case):
-    case = make_case()
-    case.kind = Case.Kind.COMPLAINT
-    case.field = Field.objects.get(code="press")
-    case.save()  # as the admin does: no update_fields
-    fact = CaseFact.objects.get(case=case)
-    assert (fact.kind, fact.field.code) == ("complaint", "press")
-
-
 def test_steps_the_reports_ignore_cost_them_nothing(make_case, head):
     case = make_case()
     with CaptureQueriesContext(connection) as queries:
@@ -48,15 +38,18 @@ def test_steps_the_reports_ignore_cost_them_nothing(make_case, head):
     assert not [q for q in queries.captured_queries if "reports_casefact" in q["sql"]]
 
 
-def test_events_written_in_bulk_are_taken_in_by_facts_refresh(make_case, head):
-    case = make_case(received_on=D(2026, 3, 2))
-    # An import that writes steps without the services (bulk_create sends no signals).
-    CaseEvent.objects.bulk_create(
-        [CaseEvent(case=case, kind=CaseEvent.Kind.FILED, effective_on=D(2026, 3, 3), actor=head)]
-    )
+def test_a_batch_of_events_written_at_once_reaches_every_case_s_fact(make_case, head):
+    # As the import writes them: several cases' steps in one call of the one event writer.
+    first, second = make_case(received_on=D(2026, 3, 2)), make_case(received_on=D(2026, 3, 2))
     assert report_figures(preset("2026-Q1"))["petitions"]["resolved"] == 0
-    facts.facts_refresh([case.pk])
-    assert report_figures(preset("2026-Q1"))["petitions"]["resolved"] == 1
+    services.events_write(
+        [
+            CaseEvent(case=case, kind=CaseEvent.Kind.FILED, effective_on=D(2026, 3, 3), actor=head)
+            for case in (first, second)
+        ]
+    )
+    assert report_figures(preset("2026-Q1"))["petitions"]["resolved"] == 2
+    assert set(CaseFact.objects.values_list("finish_kind", flat=True)) == {"filed"}
 
 
 def test_report_facts_finds_drift_and_repairs_it(make_case, capsys):

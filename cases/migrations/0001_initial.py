@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import protection.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -649,7 +649,7 @@ class Migration(migrations.Migration):
                 ("content_type", models.CharField(max_length=100)),
                 ("size", models.PositiveIntegerField(verbose_name="dung lượng")),
                 ("sha256", models.CharField(max_length=64)),
-                ("content", protection.fields.EncryptedBinaryField()),
+                ("content", core.fields.EncryptedBinaryField()),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "case",

@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import protection.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -153,22 +153,22 @@ class Migration(migrations.Migration):
                     "is_representative",
                     models.BooleanField(default=False, verbose_name="người đại diện"),
                 ),
-                ("full_name", protection.fields.EncryptedTextField(verbose_name="họ và tên")),
+                ("full_name", core.fields.EncryptedTextField(verbose_name="họ và tên")),
                 (
                     "id_number",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
                 ),
                 (
                     "phone",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
                 ),
                 (
                     "address",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
                 ),
                 (
                     "email",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="thư điện tử"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="thư điện tử"),
                 ),
                 (
                     "name_index",
@@ -676,22 +676,22 @@ class Migration(migrations.Migration):
                     "is_representative",
                     models.BooleanField(default=False, verbose_name="người đại diện"),
                 ),
-                ("full_name", protection.fields.EncryptedTextField(verbose_name="họ và tên")),
+                ("full_name", core.fields.EncryptedTextField(verbose_name="họ và tên")),
                 (
                     "id_number",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
                 ),
                 (
                     "phone",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
                 ),
                 (
                     "address",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
                 ),
                 (
                     "email",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="thư điện tử"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="thư điện tử"),
                 ),
                 (
                     "name_index",
@@ -748,15 +748,15 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "full_name",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="họ và tên"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="họ và tên"),
                 ),
                 (
                     "address",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
                 ),
                 (
                     "phone",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
                 ),
                 (
                     "request",
@@ -807,15 +807,15 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "full_name",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="họ và tên"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="họ và tên"),
                 ),
                 (
                     "address",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
                 ),
                 (
                     "phone",
-                    protection.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="số điện thoại"),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import protection.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalprotectedperson",
             name="id_number",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
         ),
         migrations.AddField(
             model_name="identityreveal",
@@ -64,12 +64,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="protectedperson",
             name="id_number",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="số CCCD/CMND"),
         ),
         migrations.AlterField(
             model_name="historicalreporter",
             name="id_number_index",
-            field=protection.fields.BlindIndexField(
+            field=core.fields.BlindIndexField(
                 blank=True,
                 db_index=True,
                 editable=False,
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalreporter",
             name="name_index",
-            field=protection.fields.BlindIndexField(
+            field=core.fields.BlindIndexField(
                 blank=True,
                 db_index=True,
                 editable=False,
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalreporter",
             name="phone_index",
-            field=protection.fields.BlindIndexField(
+            field=core.fields.BlindIndexField(
                 blank=True,
                 db_index=True,
                 editable=False,
@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reporter",
             name="id_number_index",
-            field=protection.fields.BlindIndexField(
+            field=core.fields.BlindIndexField(
                 blank=True,
                 db_index=True,
                 editable=False,
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reporter",
             name="name_index",
-            field=protection.fields.BlindIndexField(
+            field=core.fields.BlindIndexField(
                 blank=True,
                 db_index=True,
                 editable=False,
@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reporter",
             name="phone_index",
-            field=protection.fields.BlindIndexField(
+            field=core.fields.BlindIndexField(
                 blank=True,
                 db_index=True,
                 editable=False,

@@ -4,8 +4,8 @@ points at the reporter: store it encrypted, and encrypt what was stored in clear
 from cryptography.fernet import InvalidToken
 from django.db import migrations
 
-import protection.fields
-from protection import crypto
+import core.fields
+from core import crypto
 
 # (table, primary key column, columns) that held free text in clear.
 PLAINTEXT_COLUMNS = [
@@ -55,72 +55,72 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalprotectionmeasure",
             name="carried_out_by",
-            field=protection.fields.EncryptedTextField(verbose_name="cơ quan thực hiện"),
+            field=core.fields.EncryptedTextField(verbose_name="cơ quan thực hiện"),
         ),
         migrations.AlterField(
             model_name="historicalprotectionmeasure",
             name="note",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="ghi chú"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="ghi chú"),
         ),
         migrations.AlterField(
             model_name="historicalprotectionrequest",
             name="decision_reason",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="lý do"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="lý do"),
         ),
         migrations.AlterField(
             model_name="historicalprotectionrequest",
             name="end_reason",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="lý do chấm dứt"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="lý do chấm dứt"),
         ),
         migrations.AlterField(
             model_name="historicalprotectionrequest",
             name="reason",
-            field=protection.fields.EncryptedTextField(verbose_name="lý do đề nghị"),
+            field=core.fields.EncryptedTextField(verbose_name="lý do đề nghị"),
         ),
         migrations.AlterField(
             model_name="historicalretaliationreport",
             name="action_taken",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="biện pháp xử lý"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="biện pháp xử lý"),
         ),
         migrations.AlterField(
             model_name="historicalretaliationreport",
             name="description",
-            field=protection.fields.EncryptedTextField(verbose_name="sự việc"),
+            field=core.fields.EncryptedTextField(verbose_name="sự việc"),
         ),
         migrations.AlterField(
             model_name="protectionmeasure",
             name="carried_out_by",
-            field=protection.fields.EncryptedTextField(verbose_name="cơ quan thực hiện"),
+            field=core.fields.EncryptedTextField(verbose_name="cơ quan thực hiện"),
         ),
         migrations.AlterField(
             model_name="protectionmeasure",
             name="note",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="ghi chú"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="ghi chú"),
         ),
         migrations.AlterField(
             model_name="protectionrequest",
             name="decision_reason",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="lý do"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="lý do"),
         ),
         migrations.AlterField(
             model_name="protectionrequest",
             name="end_reason",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="lý do chấm dứt"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="lý do chấm dứt"),
         ),
         migrations.AlterField(
             model_name="protectionrequest",
             name="reason",
-            field=protection.fields.EncryptedTextField(verbose_name="lý do đề nghị"),
+            field=core.fields.EncryptedTextField(verbose_name="lý do đề nghị"),
         ),
         migrations.AlterField(
             model_name="retaliationreport",
             name="action_taken",
-            field=protection.fields.EncryptedTextField(blank=True, verbose_name="biện pháp xử lý"),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name="biện pháp xử lý"),
         ),
         migrations.AlterField(
             model_name="retaliationreport",
             name="description",
-            field=protection.fields.EncryptedTextField(verbose_name="sự việc"),
+            field=core.fields.EncryptedTextField(verbose_name="sự việc"),
         ),
         migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
     ]

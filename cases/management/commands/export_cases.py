@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cases import exporting
-from cases.importing import DATE_FORMATS
 from cases.models import Case
+from core.formats import DATE_FORMATS
 
 
 def parse_day(value: str) -> dt.date:

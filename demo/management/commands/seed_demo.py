@@ -20,7 +20,8 @@ from django.utils import timezone
 from accounts import roles
 from cases import services
 from cases.calendar import WorkingCalendar
-from cases.demo_people import (
+from cases.models import Case, CaseConflict, Field
+from demo.people import (
     FAMILY_NAMES,
     GIVEN_NAMES,
     MIDDLE_NAMES,
@@ -28,10 +29,10 @@ from cases.demo_people import (
     STREETS,
     SUBJECTS,
 )
-from cases.models import Case, CaseConflict, Field
 from intake import services as intake_services
 from intake.models import ReceptionSession, ReceptionVisit
-from protection.services import ReporterData
+from protection import services as protection_services
+from protection.services import MeasureData, PersonData, ReporterData
 
 # username, full name, title, role, password (development only: printed by `make run`)
 DEMO_ACCOUNTS = [
@@ -167,9 +168,6 @@ class DemoBuilder:
         """Reporter protection and identity access, through protection.services: a request
         granted with measures and a retaliation report, an emergency request by phone that
         ended, a refused one, and a verifier's pending request to see a reporter's identity."""
-        from protection import services as protection_services
-        from protection.services import MeasureData, PersonData
-
         head, officer = self.users["chanhthanhtra"], self.users["tiepdan"]
         denunciations = list(
             Case.objects.filter(
