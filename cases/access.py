@@ -48,29 +48,6 @@ def is_assigned(user, case: Case) -> bool:
     return Assignment.objects.filter(case=case, user=user).exists()
 
 
-def can_propose(user, case: Case) -> bool:
-    return user.has_perm("cases.propose_handling") and case.status in INTAKE_QUEUE_STATUSES
-
-
-def can_decide(user, case: Case) -> bool:
-    return user.has_perm("cases.decide_case")
-
-
-def can_assign(user, case: Case) -> bool:
-    return user.has_perm("cases.assign_case")
-
-
-def can_work(user, case: Case) -> bool:
-    """Notes, evidence and the verification report: the assigned verifiers and the head."""
-    if user.has_perm("cases.decide_case"):
-        return True
-    return user.has_perm("cases.work_case") and is_assigned(user, case)
-
-
-def can_register(user) -> bool:
-    return user.has_perm("cases.register_case")
-
-
 @dataclass(frozen=True)
 class CaseActions:
     """The steps a user may take on a case they can open, in its current state.
@@ -97,10 +74,6 @@ class CaseActions:
     suspend: bool = False
     link_duplicate: bool = False
     see_possible_duplicates: bool = False
-
-    @property
-    def any_step(self) -> bool:
-        return any(value for name, value in vars(self).items() if name != "recuse")
 
 
 def case_actions(user, case: Case, *, assigned: bool | None = None) -> CaseActions:

@@ -89,13 +89,3 @@ class WorkingCalendar:
         except ValueError:  # 29/02 in a year without one
             end = start.replace(year=start.year + count, day=28)
         return self.next_working_day(end)
-
-    def working_days_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days after `start` up to and including `end` (0 when end <= start)."""
-        count = 0
-        day = start
-        while day < end:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count

@@ -164,17 +164,6 @@ def deadlines_refresh(
     )
 
 
-@transaction.atomic
-def case_deadlines_recompute(
-    *, case: Case, rules: deadlines.RuleBook | None = None, calendar=None
-) -> bool:
-    """Bring stored due dates up to date after a rule or calendar change. True if they moved."""
-    changed = deadlines_refresh(case, rules=rules, calendar=calendar)
-    if changed:
-        case.save(update_fields=changed)
-    return bool(changed)
-
-
 # Cases whose stored due dates still matter: the open ones, and petitions filed away as
 # ineligible, which wait for the head's decision to destroy them after the retention period.
 DEADLINE_TRACKED = Q(status__in=Case.OPEN_STATUSES) | Q(status=Status.FILED, is_eligible=False)

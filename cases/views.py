@@ -391,8 +391,6 @@ def _render_detail(request, case: Case, *, bound: dict | None = None, status: in
             ]
             if case.eligibility
             else [],
-            "can_work": actions.note,
-            "Status": Case.Status,
         },
         status=status,
     )

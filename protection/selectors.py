@@ -41,13 +41,6 @@ from protection.models import (
 )
 from protection.services import ReporterData
 
-
-def can_see_identity(user, case) -> bool:
-    """For other apps (e.g. evidence that could identify the reporter): may `user`, who can
-    open `case`, see who its reporters are? Seeing still goes through the logged reveal."""
-    return identity_access(user, case) is not None
-
-
 # --- Duplicates, through the blind index -------------------------------------------------
 
 
@@ -87,13 +80,6 @@ def cases_sharing_a_reporter(case, *, exclude) -> QuerySet:
         .values_list("case_id", "case__number")
         .distinct()
     )
-
-
-def same_name_and_phone(data: ReporterData) -> QuerySet[Reporter]:
-    name_indexes, phone_indexes = _indexes(data.full_name, "name"), _indexes(data.phone, "phone")
-    if not (name_indexes and phone_indexes):
-        return Reporter.objects.none()
-    return Reporter.objects.filter(name_index__in=name_indexes, phone_index__in=phone_indexes)
 
 
 # --- The case page: pseudonyms and what the user may do ----------------------------------

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from cases import services as case_services
 from cases.access import can_view
 from cases.models import CaseEvent
-from core import crypto
 from protection.access import (
     can_correct_identity,
     can_decide_access,
@@ -81,26 +80,6 @@ class MeasureData:
     started_on: dt.date
     ended_on: dt.date | None = None
     note: str = ""
-
-
-def index_name(value: str, *, key: str | None = None) -> str:
-    return crypto.blind_index_of(value, purpose="name", key=key)
-
-
-def index_id_number(value: str, *, key: str | None = None) -> str:
-    return crypto.blind_index_of(value, purpose="id_number", key=key)
-
-
-def index_phone(value: str, *, key: str | None = None) -> str:
-    return crypto.blind_index_of(value, purpose="phone", key=key)
-
-
-def reporter_indexes(reporter: Reporter, *, key: str | None = None) -> dict[str, str]:
-    return {
-        "name_index": index_name(reporter.full_name, key=key),
-        "id_number_index": index_id_number(reporter.id_number, key=key),
-        "phone_index": index_phone(reporter.phone, key=key),
-    }
 
 
 def _today() -> dt.date:

@@ -67,13 +67,6 @@ class Period:
         return label + calendar_note
 
     @property
-    def range_label(self) -> str:
-        return _("Từ ngày %(start)s đến ngày %(end)s") % {
-            "start": f"{self.start:%d/%m/%Y}",
-            "end": f"{self.end:%d/%m/%Y}",
-        }
-
-    @property
     def label(self) -> str:
         dates = f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
         return f"{self.name} ({dates})" if self.name else dates

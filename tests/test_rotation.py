@@ -12,6 +12,7 @@ from django.db import connection
 from bench import rotation as bench_rotation
 from cases import services as case_services
 from cases.models import Case, Evidence
+from core.crypto import blind_index_of
 from protection import rotation, services
 from protection.models import ProtectedPerson, ProtectionMeasure, ProtectionRequest, Reporter
 from protection.selectors import reporters_matching
@@ -250,7 +251,7 @@ def test_blind_index_rotation_recomputes_every_index_under_the_new_key(identitie
     assert "Verified: all" in stdout.getvalue()
     assert reporters_matching(lookup).count() == 1
     assert Reporter.history.filter(
-        id_number_index=services.index_id_number(REPORTER.id_number)
+        id_number_index=blind_index_of(REPORTER.id_number, purpose="id_number")
     ).exists()
 
 
