@@ -46,7 +46,10 @@ WITHDRAWABLE = DECIDABLE | UNDER_RESOLUTION
 
 
 class ProcedureError(ValidationError):
-    """A step the procedure does not allow in the case's current state."""
+    """A step the procedure does not allow in the case's current state. Its `code` says which
+    kind of check refused it where a caller needs to point at the input to blame (the import
+    names a column): "status" (not from the case's current state), "date" (the step's date),
+    else none (the step's own values)."""
 
 
 class Context:
@@ -109,7 +112,8 @@ def check_status(case: Case, allowed) -> None:
     if case.status not in allowed:
         raise ProcedureError(
             _("Không thể thực hiện bước này khi vụ việc đang ở trạng thái “%(status)s”.")
-            % {"status": case.get_status_display()}
+            % {"status": case.get_status_display()},
+            code="status",
         )
 
 
@@ -123,11 +127,12 @@ def last_step_on(case: Case) -> dt.date:
 
 def check_date(case: Case, on: dt.date, *, today: dt.date, earliest: dt.date | None = None) -> None:
     if on > today:
-        raise ProcedureError(_("Ngày có hiệu lực không được sau ngày hôm nay."))
+        raise ProcedureError(_("Ngày có hiệu lực không được sau ngày hôm nay."), code="date")
     earliest = earliest or case.received_on
     if on < earliest:
         raise ProcedureError(
-            _("Ngày có hiệu lực không được trước ngày %(day)s.") % {"day": f"{earliest:%d/%m/%Y}"}
+            _("Ngày có hiệu lực không được trước ngày %(day)s.") % {"day": f"{earliest:%d/%m/%Y}"},
+            code="date",
         )
 
 

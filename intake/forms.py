@@ -10,6 +10,7 @@ from cases.models import Case, Field, case_number_problem
 from core.widgets import DateInput
 from intake.models import ReceptionSession, ReceptionVisit
 from intake.services import ContentData
+from protection.identity import identity_problems
 from protection.services import ReporterData
 
 RECENT_VISITS = dt.timedelta(days=90)
@@ -169,22 +170,26 @@ class ReporterForm(forms.Form):
     id_number = forms.CharField(label=_("Số CCCD/CMND"), required=False, max_length=20)
     phone = forms.CharField(label=_("Số điện thoại"), required=False, max_length=20)
     address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
-    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    # Checked with the rest of the identity, in clean().
+    email = forms.CharField(
+        label=_("Thư điện tử"), required=False, max_length=254, widget=forms.EmailInput
+    )
     is_representative = forms.BooleanField(label=_("Người đại diện"), required=False)
 
-    def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip()
-        digits = "".join(ch for ch in value if ch.isdigit())
-        if value and len(digits) not in (9, 12):
-            raise forms.ValidationError(_("Số CCCD có 12 chữ số (CMND cũ: 9 chữ số)."))
-        return value
-
-    def clean_phone(self):
-        value = self.cleaned_data["phone"].strip()
-        digits = "".join(ch for ch in value if ch.isdigit())
-        if value and not 9 <= len(digits) <= 12:
-            raise forms.ValidationError(_("Số điện thoại không hợp lệ."))
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        problems = identity_problems(
+            full_name=cleaned.get("full_name", ""),
+            id_number=cleaned.get("id_number", ""),
+            phone=cleaned.get("phone", ""),
+            email=cleaned.get("email", ""),
+        )
+        for name, message in problems.items():
+            # A field its own validation already refused (a required name left blank) keeps
+            # that one message.
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
     def data_object(self) -> ReporterData:
         data = self.cleaned_data

@@ -1,12 +1,17 @@
-"""Import cases from a CSV (UTF-8) or XLSX file: validate the whole file, then take each row
-through the same steps of the procedure the screens use, in one transaction.
+"""Import cases from a CSV (UTF-8) or XLSX file: read and check the whole file, taking each row
+through the same steps of the procedure the screens use, then write every row in one
+transaction.
 
-Each row's petition is registered, decided, extended, concluded or withdrawn by the functions of
-`cases.procedure`, the ones the services call, so an imported case has the timeline, the
+The importer only reads: columns, dates, codes, the reporter's identity (through the identity
+vault's own check). What a petition may go through is the procedure's to say: each row's
+petition is registered, decided, extended, concluded or withdrawn by the functions of
+`cases.procedure` (and `intake.services.petition_check`), the ones the services call, in memory
+while the file is checked; a step they refuse fails the row with their own message, named by the
+column the step comes from. What the check built is what gets written, in bulk (a row replayed
+through the services costs a few dozen queries), so an imported case has the timeline, the
 statutory due dates, the history and the encrypted reporter that a case typed in by hand has.
-The steps run in memory and their results are written in bulk (a row replayed through the
-services costs a few dozen queries). Each step takes effect on the date the file gives, so
-reports read imported cases as they stood on any past date.
+Each step takes effect on the date the file gives, so reports read imported cases as they stood
+on any past date.
 
 Reporter identity is a state secret: no message, log line or preview built here ever contains a
 cell's content, so a column shifted by one (a name landing in `received_on`) cannot leak either.
@@ -29,11 +34,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases import deadlines, procedure
 from cases import services as case_services
@@ -42,6 +45,7 @@ from core import crypto
 from core.formats import DATE_FORMATS
 from intake import services as intake_services
 from protection import services as protection_services
+from protection.identity import identity_problems
 from protection.services import ReporterData
 
 logger = logging.getLogger(__name__)
@@ -76,6 +80,14 @@ IDENTITY_COLUMNS = (
     "reporter_address",
     "reporter_email",
 )
+# The identity check's field names (ReporterData's) and the columns they are read from.
+IDENTITY_FIELD_COLUMNS = {
+    "full_name": "reporter_name",
+    "id_number": "reporter_id_number",
+    "phone": "reporter_phone",
+    "address": "reporter_address",
+    "email": "reporter_email",
+}
 # Columns of an export that the system computes; named in the error so that someone feeding an
 # export back knows to drop them rather than wonder why they are "unknown".
 COMPUTED_COLUMNS = ("status", "handling_due", "resolution_due", "overdue", "assignees")
@@ -133,7 +145,7 @@ class RowError:
 
 @dataclass
 class ImportRow:
-    """One valid row, ready to be replayed through the services."""
+    """One row as read, and (once the plan has taken it through the procedure) as built."""
 
     line: int
     key: str
@@ -154,17 +166,13 @@ class ImportRow:
     finding: str
     resolved_on: dt.date | None
     withdrawn_on: dt.date | None
+    # The case as the procedure left it, its events and history: what the import writes.
+    built: _Built | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def outcome(self) -> str:
-        """The status the case will have once imported."""
-        if self.withdrawn_on:
-            return Case.Status.WITHDRAWN
-        if not self.decision:
-            return Case.Status.RECEIVED
-        if self.decision == Case.Decision.ACCEPTED:
-            return Case.Status.CONCLUDED if self.resolved_on else Case.Status.ACCEPTED
-        return case_services.CLOSING_DECISIONS.get(self.decision, (Case.Status.URGED,))[0]
+        """The status the case will have once imported (as the procedure left it)."""
+        return self.built.case.status if self.built else ""
 
 
 @dataclass
@@ -391,9 +399,6 @@ class _RowParser:
             if day is None:
                 self.error(column, _("Ngày không hợp lệ; ghi YYYY-MM-DD hoặc DD/MM/YYYY."))
                 return None
-        if day > self.lookups.today:
-            self.error(column, _("Ngày không được sau ngày hôm nay."))
-            return None
         return day
 
     def field_row(self, column: str) -> Field | None:
@@ -435,183 +440,52 @@ def _parse_row(line: int, cells: dict[str, Cell], lookups: _Lookups) -> tuple[di
     if not values["summary"]:
         p.error("summary", _("Thiếu tóm tắt nội dung đơn."))
     values["reporter"] = _parse_reporter(p, values["anonymous"])
-    bad_columns = {error.column for error in p.errors}
-    _check_consistency(p, values, bad_columns)
+    _check_dated(p, values)
     return values, p.errors
 
 
 def _parse_reporter(p: _RowParser, anonymous: bool) -> ReporterData | None:
-    name = p.text("reporter_name", max_length=150)
-    id_number = p.text("reporter_id_number", max_length=20)
-    phone = p.text("reporter_phone", max_length=20)
-    address = p.text("reporter_address", max_length=300)
-    email = p.text("reporter_email")
-    if anonymous:
-        for column, value in zip(
-            IDENTITY_COLUMNS, (name, id_number, phone, address, email), strict=True
-        ):
-            if value:
-                p.error(column, _("Đơn nặc danh không ghi thông tin người gửi."))
-        return None
-    if not name:
-        p.error(
-            "reporter_name",
-            _("Thiếu họ tên người gửi đơn; đơn không có người đứng tên thì ghi anonymous = true."),
-        )
-    digits = crypto.normalize_digits(id_number)
-    if id_number and len(digits) not in (9, 12):
-        p.error("reporter_id_number", _("Số CCCD có 12 chữ số (CMND cũ: 9 chữ số)."))
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            p.error("reporter_email", _("Thư điện tử không hợp lệ."))
-    return ReporterData(
-        full_name=name,
-        id_number=id_number,
-        phone=phone,
-        address=address,
-        email=email,
+    """The row's reporter, None when every identity cell is blank. Whether the petition may
+    have one (an anonymous one may not, any other must) is `petition_check`'s to say."""
+    reporter = ReporterData(
+        full_name=p.text("reporter_name", max_length=150),
+        id_number=p.text("reporter_id_number", max_length=20),
+        phone=p.text("reporter_phone", max_length=20),
+        address=p.text("reporter_address", max_length=300),
+        email=p.text("reporter_email"),
         is_representative=True,
     )
+    if not any(_identity(reporter)):
+        return None
+    if not anonymous:
+        problems = identity_problems(
+            full_name=reporter.full_name,
+            id_number=reporter.id_number,
+            phone=reporter.phone,
+            email=reporter.email,
+        )
+        for name, message in problems.items():
+            p.error(IDENTITY_FIELD_COLUMNS[name], message)
+    return reporter
 
 
-def _check_consistency(p: _RowParser, v: dict, bad: set[str]) -> None:
-    """The procedure's order of things, checked across columns (only on cells that parsed)."""
-    kind, decision = v["kind"], v["decision"]
-    received_on, decision_on = v["received_on"], v["decision_on"]
-    resolved_on, withdrawn_on = v["resolved_on"], v["withdrawn_on"]
-    finding, extension = v["finding"], v["extension"]
-    accepted = decision == Case.Decision.ACCEPTED
-    closing = decision in case_services.CLOSING_DECISIONS
-    has_finding_kind = kind in (Case.Kind.COMPLAINT, Case.Kind.DENUNCIATION)
+def _identity(reporter: ReporterData) -> tuple[str, ...]:
+    """The identity cells, in the order of IDENTITY_COLUMNS."""
+    return tuple(getattr(reporter, name) for name in IDENTITY_FIELD_COLUMNS)
 
-    def before(column: str, day, earlier, earlier_column: str) -> None:
-        if day and earlier and day < earlier and column not in bad:
-            p.error(
-                column,
-                _("Ngày này trước %(other)s (cột %(column)s).")
-                % {"other": _COLUMN_LABELS[earlier_column], "column": earlier_column},
-            )
 
+def _check_dated(p: _RowParser, v: dict) -> None:
+    """A step the file names is taken on the date the file gives it: a decision without its
+    date, a date without its decision, or a finding without the day of the conclusion cannot
+    be read (the screens would take today; a file speaks of the past)."""
+    bad = {error.column for error in p.errors}
     if "decision" not in bad and "decision_on" not in bad:
-        if decision and not decision_on:
+        if v["decision"] and not v["decision_on"]:
             p.error("decision_on", _("Có hướng xử lý đơn thì phải có ngày xử lý đơn."))
-        if decision_on and not decision:
+        if v["decision_on"] and not v["decision"]:
             p.error("decision", _("Có ngày xử lý đơn thì phải ghi hướng xử lý đơn."))
-    before("decision_on", decision_on, received_on, "received_on")
-
-    if accepted and v["anonymous"]:
-        p.error(
-            "decision",
-            _(
-                "Đơn nặc danh không được thụ lý giải quyết theo Luật; "
-                "hướng xử lý là lưu đơn (filed)."
-            ),
-        )
-    if (
-        decision == Case.Decision.FORWARDED
-        and kind == Case.Kind.DENUNCIATION
-        and v["channel"] == Case.Channel.FORWARDED
-    ):
-        p.error(
-            "decision",
-            _(
-                "Đơn tố cáo do cơ quan khác chuyển đến thì không chuyển tiếp lần nữa "
-                "(chỉ chuyển một lần, Thông tư 05/2021)."
-            ),
-        )
-
-    if extension != Case.Extension.NONE:
-        if not has_finding_kind:
-            p.error("extension", _("Chỉ gia hạn giải quyết khiếu nại, tố cáo."))
-        elif not accepted:
-            p.error("extension", _("Chỉ gia hạn khi đơn đã được thụ lý (decision = accepted)."))
-        elif kind == Case.Kind.COMPLAINT and extension != Case.Extension.COMPLEX:
-            p.error(
-                "extension",
-                _("Khiếu nại chỉ có mức phức tạp (complex); không có mức đặc biệt phức tạp."),
-            )
-
-    if finding:
-        if not has_finding_kind:
-            p.error("finding", _("Kiến nghị, phản ánh không có kết luận đúng, sai."))
-        elif not accepted:
-            p.error("finding", _("Chỉ có kết luận khi đơn đã được thụ lý (decision = accepted)."))
-        elif withdrawn_on:
-            p.error("finding", _("Đơn đã rút thì không có kết luận."))
-        elif not resolved_on and "resolved_on" not in bad:
-            p.error("resolved_on", _("Có kết luận thì phải có ngày kết thúc (ngày kết luận)."))
-
-    if withdrawn_on and "decision" not in bad:
-        if closing:
-            p.error(
-                "withdrawn_on",
-                _("Đơn đã chuyển, hướng dẫn, trả lại hoặc lưu thì không còn rút được."),
-            )
-        before("withdrawn_on", withdrawn_on, received_on, "received_on")
-        before("withdrawn_on", withdrawn_on, decision_on, "decision_on")
-
-    if resolved_on and "decision" not in bad:
-        if withdrawn_on:
-            if resolved_on != withdrawn_on:
-                p.error("resolved_on", _("Đơn đã rút thì ngày kết thúc là ngày rút đơn."))
-        elif closing:
-            if decision_on and resolved_on != decision_on:
-                p.error(
-                    "resolved_on",
-                    _(
-                        "Đơn đã chuyển, hướng dẫn, trả lại hoặc lưu thì ngày kết thúc là ngày "
-                        "xử lý đơn."
-                    ),
-                )
-        elif not accepted:
-            p.error(
-                "resolved_on",
-                _("Chỉ ghi ngày kết thúc khi đơn đã giải quyết xong; đơn này chưa thụ lý."),
-            )
-        else:
-            before("resolved_on", resolved_on, decision_on, "decision_on")
-            if has_finding_kind and not finding and "finding" not in bad:
-                p.error(
-                    "finding",
-                    _(
-                        "Khiếu nại, tố cáo đã giải quyết xong phải có kết luận "
-                        "(founded, partly_founded, unfounded)."
-                    ),
-                )
-
-    if not p.errors:
-        _check_rules_exist(p, v)
-
-
-def _check_rules_exist(p: _RowParser, v: dict) -> None:
-    """A date before the laws in the rule table would fail half-way through the import."""
-    case = Case(
-        kind=v["kind"],
-        channel=v["channel"],
-        received_on=v["received_on"],
-        extension=v["extension"],
-    )
-    rules = p.lookups.rules
-    try:
-        deadlines.handling_rule(case, rules)
-    except deadlines.MissingTimeLimitRule:
-        p.error("received_on", _("Chưa có thời hạn theo luật áp dụng cho ngày nhận đơn này."))
-        return
-    if v["decision"] == Case.Decision.ACCEPTED:
-        try:
-            deadlines.resolution_rule(case, rules, v["decision_on"])
-            if v["kind"] == Case.Kind.DENUNCIATION and v["extension"] != Case.Extension.NONE:
-                deadlines.extension_rule(case, v["extension"], rules, v["decision_on"])
-        except deadlines.MissingTimeLimitRule:
-            p.error("decision_on", _("Chưa có thời hạn theo luật áp dụng cho ngày thụ lý này."))
-
-
-_COLUMN_LABELS = {
-    "received_on": gettext_lazy("ngày nhận đơn"),
-    "decision_on": gettext_lazy("ngày xử lý đơn"),
-}
+    if v["finding"] and not v["resolved_on"] and "resolved_on" not in bad:
+        p.error("resolved_on", _("Có kết luận thì phải có ngày kết thúc (ngày kết luận)."))
 
 
 def import_key(values: dict, *, key: str | None = None) -> str:
@@ -678,7 +552,9 @@ def _check_header(header: list[str]) -> tuple[list[str], list[RowError]]:
 
 
 def plan_import(data: bytes) -> ImportPlan:
-    """Read and check the whole file against the database; nothing is written."""
+    """Read and check the whole file against the database, taking each row's petition through
+    the procedure in memory; nothing is written. The plan keeps what the procedure built for
+    each new row, and `run_import` writes that."""
     plan = ImportPlan()
     try:
         header, rows = read_table(data)
@@ -711,7 +587,19 @@ def plan_import(data: bytes) -> ImportPlan:
         return plan
     if not parsed and not plan.errors:
         plan.errors.append(RowError(None, "", _("Tệp không có dòng dữ liệu nào.")))
-    _match_existing(parsed, plan)
+    already_imported = _match_existing(parsed, plan)
+    ctx = procedure.Context(today=lookups.today, rules=lookups.rules)
+    for row in plan.rows:
+        try:
+            row.built = _build(row, ctx)
+        except ImportFailed as refused:
+            plan.errors.extend(refused.errors)
+    # Checked like the others (the whole file is), never written.
+    for row in already_imported:
+        try:
+            _build(row, ctx)
+        except ImportFailed as refused:
+            plan.errors.extend(refused.errors)
     plan.errors.sort(key=lambda error: error.line or 0)
     return plan
 
@@ -720,9 +608,10 @@ def _blank(cell: Cell) -> bool:
     return isinstance(cell, str) and not cell.strip()
 
 
-def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> None:
-    """Sort valid rows into new ones and ones already imported; a number or a petition twice in
-    the file, or a number another petition already holds, is an error."""
+def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> list[ImportRow]:
+    """Sort valid rows into new ones (`plan.rows`) and ones already imported (returned, their
+    lines in `plan.skipped_lines`); a number or a petition twice in the file, or a number
+    another petition already holds, is an error."""
     # While `rotate_keys --blind-index` runs, rows imported under the previous key must still
     # be recognised; the key stored is always the current one.
     current_key, *previous_keys = crypto.blind_index_keys()
@@ -751,6 +640,7 @@ def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> None:
         )
     number_lines: dict[str, int] = {}
     key_lines: dict[str, int] = {}
+    already_imported: list[ImportRow] = []
     for line, values in parsed:
         number, key = values["number"], values["key"]
         if number and number in number_lines:
@@ -778,6 +668,7 @@ def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> None:
         if number in existing_numbers:
             if existing_numbers[number] == (values["kind"], values["received_on"]):
                 plan.skipped_lines.append(line)
+                already_imported.append(ImportRow(line=line, **values))
             else:
                 plan.errors.append(
                     RowError(
@@ -792,8 +683,10 @@ def _match_existing(parsed: list[tuple[int, dict]], plan: ImportPlan) -> None:
             continue
         if key in existing_keys:
             plan.skipped_lines.append(line)
+            already_imported.append(ImportRow(line=line, **values))
             continue
         plan.rows.append(ImportRow(line=line, **values))
+    return already_imported
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -801,13 +694,225 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
+# Taking each row through the procedure ---------------------------------------------------------
+
+
+def _note(row: ImportRow, source: str) -> str:
+    return _("Nhập từ tệp dữ liệu %(source)s, dòng %(line)s.") % {
+        "source": source[:100] or "-",
+        "line": row.line,
+    }
+
+
+def _content(row: ImportRow) -> intake_services.ContentData:
+    return intake_services.ContentData(
+        kind=row.kind,
+        field=row.field,
+        summary=row.summary,
+        accused=row.accused,
+        corruption_related=row.corruption_related,
+    )
+
+
+def _reporters(row: ImportRow) -> list[ReporterData]:
+    return [row.reporter] if row.reporter else []
+
+
+def _steps(row: ImportRow, *, note: str, rules: deadlines.RuleBook) -> list[tuple[str, dict]]:
+    """The steps the file says the petition went through after its receipt, in order, as
+    (step, arguments): the arguments both `cases.procedure` and `cases.services` take. Whether
+    the petition could go through them is the procedure's to say.
+
+    The file gives an extension's level, not the extension decisions: the case gets the full
+    extension the law allows for that level (an especially complex denunciation: both 30-day
+    extensions), dated on the handling decision, the one day certain to fall before the
+    original due date. `resolved_on` is the day of the conclusion, unless the handling decision
+    or a withdrawal ended the petition (then it can only repeat that day: `_build` checks it)."""
+    steps: list[tuple[str, dict]] = []
+    if row.decision:
+        forwarded_to = FORWARDED_TO_UNKNOWN if row.decision == Case.Decision.FORWARDED else ""
+        steps.append(
+            (
+                "decide",
+                {
+                    "decision": row.decision,
+                    "on": row.decision_on,
+                    "forwarded_to": forwarded_to,
+                    "note": note,
+                },
+            )
+        )
+    if row.extension != Case.Extension.NONE:
+        times = 1
+        if row.kind == Case.Kind.DENUNCIATION and row.decision_on:
+            probe = Case(kind=row.kind)
+            times = deadlines.extension_rule(probe, row.extension, rules, row.decision_on).times
+        reason = _("Vụ việc %(level)s. %(note)s") % {
+            "level": Case.Extension(row.extension).label.lower(),
+            "note": note,
+        }
+        extension = {"level": row.extension, "reason": reason, "on": row.decision_on}
+        steps.extend(("extend", dict(extension)) for _time in range(times))
+    if row.withdrawn_on:
+        steps.append(("withdraw", {"on": row.withdrawn_on, "note": note}))
+    ended = row.withdrawn_on or row.decision in procedure.CLOSING_DECISIONS
+    if row.finding or (row.resolved_on and not ended):
+        steps.append(("conclude", {"finding": row.finding, "on": row.resolved_on, "note": note}))
+    return steps
+
+
+PROCEDURE_STEPS = {
+    "decide": procedure.decide,
+    "extend": procedure.extend,
+    "withdraw": procedure.withdraw,
+    "conclude": procedure.conclude,
+}
+# The column a refused step is named by: the one the step comes from, and the one holding its
+# date (for a ProcedureError with code "date").
+STEP_COLUMNS = {
+    "receive": ("received_on", "received_on"),
+    "decide": ("decision", "decision_on"),
+    # Extensions are dated on the handling decision.
+    "extend": ("extension", "decision_on"),
+    "withdraw": ("withdrawn_on", "withdrawn_on"),
+    "conclude": ("finding", "resolved_on"),
+}
+HistoricalCase = Case.history.model
+# Filled in from the inserted row: the id, and the timestamps the insert sets.
+_CASE_STAMPED = ("id", "created_at", "updated_at")
+CASE_SNAPSHOT_FIELDS = [
+    field.attname for field in HistoricalCase.tracked_fields if field.attname not in _CASE_STAMPED
+]
+
+
+@dataclass
+class _Built:
+    """One row's case as the procedure left it, with what goes with it. What only the writing
+    knows is left out: the number (handed out under the year's counter lock), the officer who
+    imports, the file's name in the notes (`note`, with no name yet, stands in for it)."""
+
+    case: Case
+    events: list[procedure.EventSpec]
+    # The case's fields after its receipt and after each step that changed it: its history.
+    snapshots: list[dict]
+    note: str
+    reporters: list = dataclasses.field(default_factory=list)  # protection Reporter, unsaved
+
+    def stamped(self, *, number: str, sequence: int | None, by, note: str) -> _Built:
+        """The case as it is written. A copy: the plan keeps what it built, so a plan whose
+        writing was refused (a number taken meanwhile) can be written again."""
+        case = copy.copy(self.case)
+        case.number, case.sequence, case.registered_by = number, sequence, by
+        case.derive_search_columns()  # bulk_create does not call save()
+        fixed = {"number": number, "sequence": sequence, "registered_by_id": case.registered_by_id}
+        events = self.events
+        if note != self.note:
+            events = [
+                dataclasses.replace(event, note=event.note.replace(self.note, note))
+                for event in events
+            ]
+        return _Built(case, events, [{**snapshot, **fixed} for snapshot in self.snapshots], note)
+
+
+def _build(row: ImportRow, ctx: procedure.Context) -> _Built:
+    """Take the row's petition through the procedure in memory, step by step as the screens
+    would (nothing is written, no query but the rules' and the calendar's first reads). A step
+    the procedure refuses raises ImportFailed with its own message, named by the row's line and
+    the column the step comes from."""
+    note = _note(row, "")
+    content, reporters = _content(row), _reporters(row)
+    name = "petition"
+    try:
+        intake_services.petition_check(
+            contents=[content],
+            reporters=reporters,
+            anonymous=row.anonymous,
+            number=row.number or None,
+        )
+        name = "receive"
+        case, step = procedure.receive(
+            ctx,
+            by=None,
+            number=row.number,
+            sequence=None,
+            kind=content.kind,
+            channel=row.channel,
+            field=content.field,
+            received_on=row.received_on,
+            summary=content.summary,
+            content=content.content,
+            accused=content.accused,
+            corruption_related=content.corruption_related,
+            anonymous=row.anonymous,
+            note=note,
+            event_data={"import_key": row.key},
+        )
+        events = list(step.events)
+        snapshots = [_snapshot(case)]
+        name = "extend"  # `_steps` reads how many extensions the level allows
+        for name, arguments in _steps(row, note=note, rules=ctx.rules):
+            if name == "decide":
+                arguments["was_forwarded"] = lambda: any(
+                    event.kind == CaseEvent.Kind.FORWARDED for event in events
+                )
+            step = PROCEDURE_STEPS[name](case, ctx, **arguments)
+            if step.fields:
+                snapshots.append(_snapshot(case))
+            events.extend(step.events)
+    except procedure.ProcedureError as error:
+        column = _refused_column(row, name, getattr(error, "code", None))
+        raise ImportFailed([RowError(row.line, column, "; ".join(error.messages))]) from error
+    except deadlines.MissingTimeLimitRule as error:
+        message = _(
+            "Chưa có thời hạn theo luật áp dụng cho bước này; hãy báo quản trị hệ thống bổ sung "
+            "(Thời hạn theo luật)."
+        )
+        column = _refused_column(row, name, None)
+        raise ImportFailed([RowError(row.line, column, message)]) from error
+    if row.resolved_on and row.resolved_on != case.resolved_on:
+        # The file repeats the day the handling decision or the withdrawal ended the petition.
+        message = _(
+            "Theo các cột xử lý đơn, rút đơn của dòng này, đơn kết thúc ngày %(day)s; ghi ngày "
+            "đó hoặc để trống."
+        ) % {"day": f"{case.resolved_on:%d/%m/%Y}"}
+        raise ImportFailed([RowError(row.line, "resolved_on", message)])
+    return _Built(case, events, snapshots, note)
+
+
+def _refused_column(row: ImportRow, step: str, code: str | None) -> str:
+    if step == "petition":
+        # Who sent the petition: an anonymous one names someone (the first cell that does), or
+        # another names nobody.
+        if row.anonymous and row.reporter is not None:
+            identity = _identity(row.reporter)
+            return next(c for c, value in zip(IDENTITY_COLUMNS, identity, strict=True) if value)
+        return "reporter_name"
+    column, date_column = STEP_COLUMNS[step]
+    if code == "date":
+        return date_column
+    if step == "conclude" and code == "status" and not row.finding:
+        # Refused before its finding was looked at: the file asked for it by its end date.
+        return date_column
+    return column
+
+
+def _snapshot(case: Case) -> dict:
+    """The case's fields as its history keeps them (containers copied: later steps replace
+    them, but a copy costs nothing and keeps each version its own)."""
+    values = {}
+    for name in CASE_SNAPSHOT_FIELDS:
+        value = getattr(case, name)
+        values[name] = copy.copy(value) if isinstance(value, list | dict) else value
+    return values
+
+
 # Writing ---------------------------------------------------------------------------------------
 
 
 Progress = Callable[[int, int], None]
 
-# Rows computed in memory before they are written: large enough that the bulk inserts cost
-# little per row, small enough to keep a batch's objects (and SQL parameters) modest.
+# Rows written per batch: large enough that the bulk inserts cost little per row, small enough
+# to keep a batch's objects (and SQL parameters) modest.
 BATCH_SIZE = 1000
 
 
@@ -822,12 +927,13 @@ def run_import(
 ) -> ImportResult:
     """Import every planned row, all or nothing.
 
-    Each row's case is taken through the same steps of the procedure as on the screens
-    (`cases.procedure`), in memory; then each batch of cases is written with its reporters,
-    timeline events, history rows and report facts in a few bulk inserts. The result is the
-    data the services would have written row by row (tests/test_import_equivalence.py holds
-    the two paths together), at a fraction of the queries. `progress(done, total)` is called
-    after each batch written that crosses a multiple of `progress_every`, and at the end.
+    Each row's case was taken through the same steps of the procedure as on the screens
+    (`cases.procedure`), in memory, when the plan checked the file; here each batch of those
+    cases gets its numbers and is written with its reporters, timeline events, history rows and
+    report facts in a few bulk inserts. The result is the data the services would have written
+    row by row (tests/test_import_equivalence.py holds the two paths together), at a fraction
+    of the queries. `progress(done, total)` is called after each batch written that crosses a
+    multiple of `progress_every`, and at the end.
     """
     if not plan.is_valid:
         raise ImportFailed(plan.errors)
@@ -842,8 +948,7 @@ def run_import(
         for start in range(0, total, batch_size):
             batch = plan.rows[start : start + batch_size]
             for row in batch:
-                with _refusals(row):
-                    writer.add(row)
+                writer.add(row)
             writer.flush()
             done = start + len(batch)
             if progress is not None and (
@@ -880,87 +985,24 @@ def _run_import_through_services(
 
 
 @contextmanager
-def _refusals(row: ImportRow) -> Iterator[None]:
-    """A step the checks above let through and the procedure refused: roll every row back and
-    say where. The procedure's messages name no reporter."""
+def _refusals(row: ImportRow, *, column: str = "") -> Iterator[None]:
+    """A row refused while written, for what changed in the database since the plan checked
+    it (a number taken meanwhile): roll every row back and say where. The procedure's messages
+    name no reporter."""
     try:
         yield
     except case_services.ProcedureError as error:
-        raise ImportFailed([RowError(row.line, "", "; ".join(error.messages))]) from error
+        raise ImportFailed([RowError(row.line, column, "; ".join(error.messages))]) from error
     except deadlines.MissingTimeLimitRule as error:
         message = _("Chưa có thời hạn theo luật áp dụng cho các ngày của dòng này.")
-        raise ImportFailed([RowError(row.line, "", message)]) from error
+        raise ImportFailed([RowError(row.line, column, message)]) from error
     except ValidationError as error:
         # From another app's service (the reporter's): its message might quote a value.
         message = _("Không ghi được dòng này (thông tin người gửi đơn không hợp lệ).")
-        raise ImportFailed([RowError(row.line, "", message)]) from error
+        raise ImportFailed([RowError(row.line, column, message)]) from error
 
 
-# What a row means, for both paths.
-
-
-def _note(row: ImportRow, source: str) -> str:
-    return _("Nhập từ tệp dữ liệu %(source)s, dòng %(line)s.") % {
-        "source": source[:100] or "-",
-        "line": row.line,
-    }
-
-
-def _content(row: ImportRow) -> intake_services.ContentData:
-    return intake_services.ContentData(
-        kind=row.kind,
-        field=row.field,
-        summary=row.summary,
-        accused=row.accused,
-        corruption_related=row.corruption_related,
-    )
-
-
-def _reporters(row: ImportRow) -> list[ReporterData]:
-    return [row.reporter] if row.reporter else []
-
-
-def _steps(row: ImportRow, *, note: str, rules: deadlines.RuleBook) -> list[tuple[str, dict]]:
-    """The steps the file says the petition went through after its receipt, in order, as
-    (step, arguments): the arguments both `cases.procedure` and `cases.services` take.
-
-    The file gives an extension's level, not the extension decisions: the case gets the full
-    extension the law allows for that level (an especially complex denunciation: both 30-day
-    extensions), dated on the acceptance, the one day certain to fall before the original
-    due date."""
-    steps: list[tuple[str, dict]] = []
-    if row.decision:
-        forwarded_to = FORWARDED_TO_UNKNOWN if row.decision == Case.Decision.FORWARDED else ""
-        steps.append(
-            (
-                "decide",
-                {
-                    "decision": row.decision,
-                    "on": row.decision_on,
-                    "forwarded_to": forwarded_to,
-                    "note": note,
-                },
-            )
-        )
-    if row.extension != Case.Extension.NONE:
-        times = 1
-        if row.kind == Case.Kind.DENUNCIATION:
-            probe = Case(kind=row.kind)
-            times = deadlines.extension_rule(probe, row.extension, rules, row.decision_on).times
-        reason = _("Vụ việc %(level)s. %(note)s") % {
-            "level": Case.Extension(row.extension).label.lower(),
-            "note": note,
-        }
-        extension = {"level": row.extension, "reason": reason, "on": row.decision_on}
-        steps.extend(("extend", dict(extension)) for _time in range(times))
-    if row.withdrawn_on:
-        steps.append(("withdraw", {"on": row.withdrawn_on, "note": note}))
-    elif row.resolved_on and row.decision == Case.Decision.ACCEPTED:
-        steps.append(("conclude", {"finding": row.finding, "on": row.resolved_on, "note": note}))
-    return steps
-
-
-# Through the services, one row at a time.
+# Through the services, one row at a time (the reference).
 
 SERVICE_STEPS = {
     "decide": case_services.case_decide,
@@ -990,31 +1032,7 @@ def _replay(row: ImportRow, *, by, source: str, rules, calendar) -> Case:
     return case
 
 
-# In memory, then in bulk.
-
-PROCEDURE_STEPS = {
-    "decide": procedure.decide,
-    "extend": procedure.extend,
-    "withdraw": procedure.withdraw,
-    "conclude": procedure.conclude,
-}
-HistoricalCase = Case.history.model
-# Filled in from the inserted row: the id, and the timestamps the insert sets.
-_CASE_STAMPED = ("id", "created_at", "updated_at")
-CASE_SNAPSHOT_FIELDS = [
-    field.attname for field in HistoricalCase.tracked_fields if field.attname not in _CASE_STAMPED
-]
-
-
-@dataclass
-class _Built:
-    """One row's case as the procedure left it, with what goes with it."""
-
-    case: Case
-    reporters: list  # protection.models.Reporter, unsaved
-    events: list[procedure.EventSpec]
-    # The case's fields after its receipt and after each step that changed it: its history.
-    snapshots: list[dict]
+# What the plan built, in bulk.
 
 
 class _Numbers:
@@ -1075,56 +1093,22 @@ class _BulkWriter:
     def __init__(self, rows: list[ImportRow], *, by, source: str) -> None:
         self.by = by
         self.source = source
-        self.ctx = procedure.Context()
         self.numbers = _Numbers(rows)
         self.clock = _Clock()
         self.pending: list[_Built] = []
 
     def add(self, row: ImportRow) -> None:
-        """Take the row's petition through the procedure in memory (nothing is written)."""
-        ctx, note = self.ctx, _note(row, self.source)
-        content, reporters = _content(row), _reporters(row)
-        intake_services.petition_check(
-            contents=[content],
-            reporters=reporters,
-            anonymous=row.anonymous,
-            number=row.number or None,
+        """Number the case the plan built for the row and queue it (nothing is written yet)."""
+        # The one thing the database may have changed since the plan: a number taken meanwhile.
+        with _refusals(row, column="number"):
+            number, sequence = self.numbers.take(row.number, row.received_on.year)
+        built = row.built.stamped(
+            number=number, sequence=sequence, by=self.by, note=_note(row, self.source)
         )
-        procedure.check_receipt(
-            kind=row.kind, received_on=row.received_on, follow_up_of=None, today=ctx.today
+        built.reporters = protection_services.reporters_build(
+            case=built.case, reporters=_reporters(row)
         )
-        number, sequence = self.numbers.take(row.number, row.received_on.year)
-        case, step = procedure.receive(
-            ctx,
-            by=self.by,
-            number=number,
-            sequence=sequence,
-            kind=content.kind,
-            channel=row.channel,
-            field=content.field,
-            received_on=row.received_on,
-            summary=content.summary,
-            content=content.content,
-            accused=content.accused,
-            corruption_related=content.corruption_related,
-            anonymous=row.anonymous,
-            note=note,
-            event_data={"import_key": row.key},
-        )
-        events = list(step.events)
-        snapshots = [_snapshot(case)]
-        for name, arguments in _steps(row, note=note, rules=ctx.rules):
-            if name == "decide":
-                arguments["was_forwarded"] = lambda: any(
-                    event.kind == CaseEvent.Kind.FORWARDED for event in events
-                )
-            step = PROCEDURE_STEPS[name](case, ctx, **arguments)
-            if step.fields:
-                snapshots.append(_snapshot(case))
-            events.extend(step.events)
-        case.derive_search_columns()  # bulk_create does not call save()
-        built_reporters = protection_services.reporters_build(case=case, reporters=reporters)
-        self.pending.append(_Built(case, built_reporters, events, snapshots))
+        self.pending.append(built)
 
     def flush(self) -> None:
         """Write the pending cases and everything that goes with them."""
@@ -1174,16 +1158,6 @@ class _BulkWriter:
     def finish(self) -> None:
         self.flush()
         self.numbers.save()
-
-
-def _snapshot(case: Case) -> dict:
-    """The case's fields as its history keeps them (containers copied: later steps replace
-    them, but a copy costs nothing and keeps each version its own)."""
-    values = {}
-    for name in CASE_SNAPSHOT_FIELDS:
-        value = getattr(case, name)
-        values[name] = copy.copy(value) if isinstance(value, list | dict) else value
-    return values
 
 
 def import_file(

@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
+from protection.identity import identity_problems
 from protection.models import (
     IDENTITY_FIELDS,
     ProtectedPerson,
@@ -83,9 +84,23 @@ class ReporterCorrectionForm(forms.Form):
     id_number = forms.CharField(label=_("Số CCCD/CMND"), max_length=30, required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
-    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    email = forms.CharField(
+        label=_("Thư điện tử"), max_length=254, required=False, widget=forms.EmailInput
+    )
     reason = forms.CharField(widget=forms.HiddenInput)
     token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = identity_problems(
+            full_name=cleaned.get("full_name") or "",
+            id_number=cleaned.get("id_number") or "",
+            phone=cleaned.get("phone") or "",
+            email=cleaned.get("email") or "",
+        )
+        for name, problem in problems.items():
+            self.add_error(name, problem)
+        return cleaned
 
     def data_object(self, *, is_representative: bool) -> ReporterData:
         data = self.cleaned_data
@@ -239,6 +254,15 @@ class ProtectedPersonForm(forms.Form):
         is_relative = relation != ProtectedPerson.Relation.REPORTER
         if is_relative and not (cleaned.get("full_name") or "").strip():
             self.add_error("full_name", _("Hãy ghi họ và tên người thân cần được bảo vệ."))
+        if is_relative:
+            problems = identity_problems(
+                full_name=cleaned.get("full_name") or "",
+                id_number=cleaned.get("id_number") or "",
+                phone=cleaned.get("phone") or "",
+                name_required=False,
+            )
+            for name, problem in problems.items():
+                self.add_error(name, problem)
         return cleaned
 
     def data_object(self) -> PersonData:

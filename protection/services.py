@@ -28,6 +28,7 @@ from protection.access import (
     can_record_protection,
     identity_access,
 )
+from protection.identity import identity_problems
 from protection.models import (
     IDENTITY_FIELDS,
     IdentityAccessRequest,
@@ -80,6 +81,10 @@ class MeasureData:
     started_on: dt.date
     ended_on: dt.date | None = None
     note: str = ""
+
+
+# What identity_problems checks of a correction: all but the address.
+IDENTITY_CHECKED = ("full_name", "id_number", "phone", "email")
 
 
 def _today() -> dt.date:
@@ -302,8 +307,9 @@ def reporter_correct(
         "address": data.address.strip(),
         "email": data.email.strip(),
     }
-    if not new_values["full_name"]:
-        raise ProtectionError(_("Họ và tên không được để trống."))
+    problems = identity_problems(**{name: new_values[name] for name in IDENTITY_CHECKED})
+    if problems:
+        raise ProtectionError(list(problems.values()))
     changed = [name for name, value in new_values.items() if getattr(reporter, name) != value]
     if not changed:
         raise ProtectionError(_("Thông tin không có gì thay đổi."))

@@ -14,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import procedure
 from cases.models import Case, CaseEvent
 from intake import importing
+from intake import services as intake_services
 from protection.models import Reporter
 from tests.conftest import REPORTER
 
@@ -287,6 +289,9 @@ def future_day() -> str:
     return (timezone.localdate() + dt.timedelta(days=5)).isoformat()
 
 
+# Reading (a cell that is not a code, a date, ...) is the importer's; whether a petition may go
+# through the steps a row names is the procedure's, and its own message says why not, named by
+# the column the refused step comes from.
 BAD_ROWS = [
     ("unknown kind", row(kind="khiếu nại"), "kind", "chỉ nhận: complaint, denunciation"),
     ("missing channel", row(channel=""), "channel", "không được để trống"),
@@ -300,7 +305,7 @@ BAD_ROWS = [
         "decision before receipt",
         row(decision="guided", decision_on="2026-03-01", resolved_on="2026-03-01"),
         "decision_on",
-        "trước ngày nhận đơn",
+        "Ngày có hiệu lực không được trước ngày 02/03/2026",
     ),
     ("decision without its date", row(decision="guided"), "decision_on", "phải có ngày xử lý"),
     ("date without a decision", row(decision_on="2026-03-05"), "decision", "phải ghi hướng xử lý"),
@@ -316,7 +321,7 @@ BAD_ROWS = [
             decision="guided", decision_on="2026-03-05", resolved_on="2026-03-05", finding="founded"
         ),
         "finding",
-        "Chỉ có kết luận khi đơn đã được thụ lý",
+        "Không thể thực hiện bước này khi vụ việc đang ở trạng thái “Đã hướng dẫn”",
     ),
     (
         "finding without an end date",
@@ -328,31 +333,43 @@ BAD_ROWS = [
         "end date of an unfinished petition",
         row(resolved_on="2026-04-01"),
         "resolved_on",
-        "chưa thụ lý",
+        "Không thể thực hiện bước này khi vụ việc đang ở trạng thái “Chờ xử lý đơn”",
     ),
     (
         "resolved complaint without a finding",
         row(kind="complaint", resolved_on="2026-04-01", **ACCEPTED),
         "finding",
-        "phải có kết luận",
+        "Hãy chọn kết luận: đúng, đúng một phần hoặc sai",
     ),
     (
         "end date other than the closing decision's",
         row(decision="returned", decision_on="2026-03-05", resolved_on="2026-03-09"),
         "resolved_on",
-        "ngày kết thúc là ngày xử lý đơn",
+        "đơn kết thúc ngày 05/03/2026",
     ),
     (
         "end date before the acceptance",
         row(kind="feedback", resolved_on="2026-03-04", **ACCEPTED),
         "resolved_on",
-        "trước ngày xử lý đơn",
+        "Ngày có hiệu lực không được trước ngày 05/03/2026",
+    ),
+    (
+        "conclusion dated in the future",
+        row(kind="feedback", resolved_on=None, **ACCEPTED),
+        "resolved_on",
+        "Ngày có hiệu lực không được sau ngày hôm nay",
     ),
     (
         "anonymous petition with a reporter",
-        row(anonymous="true"),
+        row(anonymous="true", reporter_name="", reporter_id_number=""),
         "reporter_phone",
         "Đơn nặc danh không ghi thông tin người gửi",
+    ),
+    (
+        "signed petition without a reporter",
+        anonymous_row(anonymous="false"),
+        "reporter_name",
+        "Hãy nhập ít nhất một người gửi đơn, hoặc đánh dấu đơn nặc danh",
     ),
     ("reporter without a name", row(reporter_name=""), "reporter_name", "Thiếu họ tên"),
     (
@@ -365,7 +382,7 @@ BAD_ROWS = [
         "forwarded denunciation forwarded again",
         row(channel="forwarded", decision="forwarded", decision_on="2026-03-05"),
         "decision",
-        "chỉ chuyển một lần",
+        "Đơn tố cáo đã được chuyển một lần thì không chuyển tiếp",
     ),
     (
         "extension of a recommendation",
@@ -377,37 +394,49 @@ BAD_ROWS = [
         "extension before acceptance",
         row(extension="complex"),
         "extension",
-        "Chỉ gia hạn khi đơn đã được thụ lý",
+        "Không thể thực hiện bước này khi vụ việc đang ở trạng thái “Chờ xử lý đơn”",
     ),
     (
         "especially complex complaint",
         row(kind="complaint", extension="especially_complex", **ACCEPTED),
         "extension",
-        "Khiếu nại chỉ có mức phức tạp",
+        "Luật Khiếu nại không có mức “đặc biệt phức tạp”",
     ),
     (
         "withdrawal after the petition was returned",
         row(decision="returned", decision_on="2026-03-05", withdrawn_on="2026-03-10"),
         "withdrawn_on",
-        "không còn rút được",
+        "Không thể thực hiện bước này khi vụ việc đang ở trạng thái “Đã trả lại đơn”",
     ),
     (
         "withdrawal before receipt",
         row(withdrawn_on="2026-02-27"),
         "withdrawn_on",
-        "trước ngày nhận đơn",
+        "Ngày có hiệu lực không được trước ngày 02/03/2026",
+    ),
+    (
+        "end date other than the withdrawal's",
+        row(withdrawn_on="2026-03-10", resolved_on="2026-03-12", **ACCEPTED),
+        "resolved_on",
+        "đơn kết thúc ngày 10/03/2026",
     ),
     (
         "finding on a withdrawn petition",
         row(withdrawn_on="2026-03-10", finding="founded", resolved_on="2026-03-10", **ACCEPTED),
         "finding",
-        "Đơn đã rút thì không có kết luận",
+        "Không thể thực hiện bước này khi vụ việc đang ở trạng thái “Đã rút”",
     ),
     (
         "ID number of the wrong length",
         row(reporter_id_number="12345"),
         "reporter_id_number",
         "12 chữ số",
+    ),
+    (
+        "phone of the wrong length",
+        row(reporter_phone="0912 34"),
+        "reporter_phone",
+        "Số điện thoại không hợp lệ",
     ),
     ("malformed e-mail", row(reporter_email="marker-at-example"), "reporter_email", "không hợp lệ"),
     (
@@ -426,14 +455,82 @@ BAD_ROWS = [
 def test_a_bad_row_is_reported_with_line_column_and_reason_and_nothing_is_imported(
     run_import, db, bad, column, reason
 ):
-    if bad["received_on"] is None:
-        bad = {**bad, "received_on": future_day()}
+    # A day after the pinned "today", computed under the pinned clock.
+    bad = {name: future_day() if value is None else value for name, value in bad.items()}
     outcome = run_import(csv_bytes([row(summary="Dòng hợp lệ đứng trước"), bad]))
     assert f"Dòng 3, cột {column}: " in outcome.err
     assert reason in outcome.err
     assert "chưa nhập dòng nào" in outcome.failure
     assert Case.objects.count() == 0
     assert Reporter.objects.count() == 0
+
+
+def refusal(step, case: Case, **arguments) -> str:
+    """The message the procedure itself gives when it refuses `step` on `case`."""
+    with pytest.raises(procedure.ProcedureError) as refused:
+        step(case, procedure.Context(), **arguments)
+    return "; ".join(refused.value.messages)
+
+
+def test_a_row_the_procedure_refuses_is_named_by_line_and_column_with_its_message(run_import, db):
+    rows = [
+        row(summary="Dòng hợp lệ"),
+        anonymous_row(summary="Đơn nặc danh được thụ lý", **ACCEPTED),
+        row(
+            kind="recommendation",
+            summary="Kiến nghị có kết luận đúng, sai",
+            finding="founded",
+            resolved_on="2026-04-01",
+            **ACCEPTED,
+        ),
+    ]
+    received, accepted = dt.date(2026, 3, 2), dt.date(2026, 3, 5)
+    anonymous_case = Case(kind="denunciation", anonymous=True, received_on=received)
+    recommendation = Case(
+        kind="recommendation",
+        status=Case.Status.ACCEPTED,
+        received_on=received,
+        accepted_on=accepted,
+    )
+
+    outcome = run_import(csv_bytes(rows))
+
+    assert outcome.err.splitlines() == [
+        "Dòng 3, cột decision: "
+        + refusal(procedure.decide, anonymous_case, decision="accepted", on=accepted),
+        "Dòng 4, cột finding: "
+        + refusal(procedure.conclude, recommendation, finding="founded", on=dt.date(2026, 4, 1)),
+    ]
+    assert "Đơn nặc danh không được thụ lý" in outcome.err
+    assert "Kiến nghị, phản ánh không có kết luận đúng, sai." in outcome.err
+    assert "Tệp có 2 lỗi; chưa nhập dòng nào." in outcome.failure
+    assert Case.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
+    assert Reporter.objects.count() == 0
+
+
+def test_the_plan_takes_each_row_through_the_procedure_and_the_writing_does_not_again(
+    db, monkeypatch
+):
+    plan = importing.plan_import(
+        csv_bytes([row(finding="founded", resolved_on="2026-04-01", **ACCEPTED)])
+    )
+    assert plan.rows[0].outcome == Case.Status.CONCLUDED
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the procedure ran a second time")
+
+    monkeypatch.setattr(procedure, "receive", refuse)
+    monkeypatch.setattr(intake_services, "petition_check", refuse)
+    monkeypatch.setitem(importing.PROCEDURE_STEPS, "decide", refuse)
+    monkeypatch.setitem(importing.PROCEDURE_STEPS, "conclude", refuse)
+    importing.run_import(plan, source="don.csv")
+
+    case = Case.objects.get()
+    assert (case.number, case.status) == ("2026-0001", Case.Status.CONCLUDED)
+    assert [event.note for event in case.events.order_by("id")] == [
+        "Nhập từ tệp dữ liệu don.csv, dòng 2."
+    ] * 3
 
 
 def test_every_bad_row_is_listed_and_the_good_ones_wait(run_import, db):
@@ -731,7 +828,9 @@ def test_a_step_the_procedure_refuses_mid_import_rolls_back_every_row(make_case)
     with pytest.raises(importing.ImportFailed) as failed:
         importing.run_import(plan)
 
-    assert [str(error) for error in failed.value.errors] == ["Dòng 3: Số đơn TC-5/2026 đã tồn tại."]
+    assert [str(error) for error in failed.value.errors] == [
+        "Dòng 3, cột number: Số đơn TC-5/2026 đã tồn tại."
+    ]
     assert Case.objects.count() == 1
 
 
@@ -743,7 +842,9 @@ def test_a_number_handed_out_earlier_in_the_file_is_refused_on_the_row_that_give
     with pytest.raises(importing.ImportFailed) as failed:
         importing.run_import(plan)
 
-    assert [str(error) for error in failed.value.errors] == ["Dòng 3: Số đơn 2026-0001 đã tồn tại."]
+    assert [str(error) for error in failed.value.errors] == [
+        "Dòng 3, cột number: Số đơn 2026-0001 đã tồn tại."
+    ]
     assert Case.objects.count() == 0
 
 

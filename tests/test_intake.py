@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent
+from protection.identity import identity_problems
 from protection.models import Reporter
 
 
@@ -80,6 +81,43 @@ def test_petition_without_reporter_or_anonymous_flag_is_refused(client, intake_o
     response = client.post(reverse("intake:register"), data)
     assert "Hãy nhập ít nhất một người gửi đơn" in response.content.decode()
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("id_number", "0961 2345 67", id="id-number-of-10-digits"),
+        pytest.param("phone", "0912 34", id="phone-of-6-digits"),
+        pytest.param("email", "marker-at-example", id="e-mail"),
+    ],
+)
+def test_a_malformed_identity_is_refused_by_the_vaults_one_check(
+    client, intake_officer, field, name, value
+):
+    # The same check the import and the protection forms use, with the same message.
+    expected = identity_problems(full_name="Đặng Văn Marker", **{name: value})[name]
+    client.force_login(intake_officer)
+
+    response = client.post(
+        reverse("intake:register"), petition_post(field, **{f"reporters-0-{name}": value})
+    )
+
+    assert response.status_code == 200
+    assert response.context["reporter_formset"][0].errors == {name: [expected]}
+    assert not Case.objects.exists()
+
+
+def test_the_identity_check_takes_nine_or_twelve_digit_id_numbers_and_any_phone_spelling():
+    assert identity_problems(full_name="A", id_number="096 123 456 789") == {}
+    assert identity_problems(full_name="A", id_number="023456789") == {}
+    assert identity_problems(full_name="A", phone="+84 912 345 678") == {}
+    assert identity_problems(full_name="A", phone="0912.345.678") == {}
+    assert set(identity_problems(full_name=" ", id_number="0961234567", phone="12")) == {
+        "full_name",
+        "id_number",
+        "phone",
+    }
+    assert identity_problems(full_name="", name_required=False) == {}
 
 
 def test_several_contents_become_linked_cases_each_with_the_signers(client, intake_officer, field):
