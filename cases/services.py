@@ -144,10 +144,7 @@ def events_write(events: list[CaseEvent]) -> list[CaseEvent]:
     """Write timeline events: the one function that does, for a step taken on a screen and for
     a batch of imported rows alike. The apps that follow the timeline (the report read model)
     are told in the same transaction."""
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    else:
-        events = CaseEvent.objects.bulk_create(events)
+    events = CaseEvent.objects.bulk_create(events)
     extensions.timeline_written(events)
     return events
 

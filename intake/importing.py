@@ -73,13 +73,6 @@ COLUMNS = (
     "withdrawn_on",
 )
 REQUIRED_COLUMNS = ("kind", "channel", "field", "received_on", "summary")
-IDENTITY_COLUMNS = (
-    "reporter_name",
-    "reporter_id_number",
-    "reporter_phone",
-    "reporter_address",
-    "reporter_email",
-)
 # The identity check's field names (ReporterData's) and the columns they are read from.
 IDENTITY_FIELD_COLUMNS = {
     "full_name": "reporter_name",
@@ -88,6 +81,7 @@ IDENTITY_FIELD_COLUMNS = {
     "address": "reporter_address",
     "email": "reporter_email",
 }
+IDENTITY_COLUMNS = tuple(IDENTITY_FIELD_COLUMNS.values())
 # Columns of an export that the system computes; named in the error so that someone feeding an
 # export back knows to drop them rather than wonder why they are "unknown".
 COMPUTED_COLUMNS = ("status", "handling_due", "resolution_due", "overdue", "assignees")
@@ -103,18 +97,6 @@ IMPORT_KEY_PURPOSE = "case_import"
 # The import has no column for the agency a petition was forwarded to; the service requires
 # one, so the timeline says plainly that the file did not tell.
 FORWARDED_TO_UNKNOWN = "Không ghi trong tệp nhập dữ liệu"
-
-PETITION_COLUMNS = (
-    "kind",
-    "channel",
-    "field",
-    "received_on",
-    "summary",
-    "accused",
-    "corruption_related",
-    "anonymous",
-    *IDENTITY_COLUMNS,
-)
 
 
 class ImportFailed(Exception):

@@ -246,8 +246,10 @@ def facts_rebuild(*, batch_size: int = 5000, check_only: bool = False) -> tuple[
 def facts_follow_timeline(events) -> None:
     """Keep the facts in step with the timeline: registered with the kernel
     (cases.extensions), called in the transaction that wrote `events`."""
-    cases = {event.case_id: event.case for event in events if event.kind in RELEVANT_KINDS}
-    if len(cases) == 1:
-        fact_refresh_case(next(iter(cases.values())))
-    elif cases:
-        facts_refresh(list(cases))
+    relevant = [event for event in events if event.kind in RELEVANT_KINDS]
+    case_ids = {event.case_id for event in relevant}
+    if len(case_ids) == 1:
+        # One case, usually a step just taken: its facts from the case in hand.
+        fact_refresh_case(relevant[0].case)
+    elif case_ids:
+        facts_refresh(case_ids)
